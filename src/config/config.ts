@@ -1,0 +1,100 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** The server's settings: `hikeshi.yaml` (optional) overridden by `HIKESHI_*` environment variables. */
+export const ConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 for all interfaces'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks a free one'),
+  publicUrl: z.url().optional().describe('Base URL people use to reach this server (links in messages)'),
+  dataDir: z.string().min(1).default('./data').describe('Where the embedded SQLite database lives'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional()
+    .describe('PostgreSQL connection URL; unset means embedded SQLite'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  sessionTtlHours: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
+  rateLimitPerMinute: z.coerce.number().int().min(1).default(1200).describe('Requests per minute per client'),
+  bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  clockSweepSeconds: z.coerce.number().min(0.05).max(3600).default(15).describe('How often overdue clocks are checked'),
+});
+
+/** Validated configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+const ENV_PREFIX = 'HIKESHI_';
+
+/** `databaseUrl` → `HIKESHI_DATABASE_URL`. */
+export function envName(key: string): string {
+  return ENV_PREFIX + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** Raised when the configuration cannot be used; the message names the key and what was expected. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Path of the YAML file; defaults to HIKESHI_CONFIG or ./hikeshi.yaml when present. */
+  file?: string;
+  /** Values that win over both (used by tests and `hikeshi serve --port`). */
+  overrides?: Partial<Record<keyof Config, unknown>>;
+}
+
+/** Reads, merges and validates configuration once, at start-up. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.HIKESHI_CONFIG ?? (existsSync('hikeshi.yaml') ? 'hikeshi.yaml' : undefined);
+  const raw: Record<string, unknown> = {};
+  const sourceOf: Record<string, string> = {};
+
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`${file}: ${(err as Error).message}`]);
+    }
+    if (parsed != null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new ConfigError([`${file}: expected a mapping of settings at the top level`]);
+    }
+    for (const [k, v] of Object.entries(parsed ?? {})) {
+      raw[k] = v;
+      sourceOf[k] = `${file}: ${k}`;
+    }
+  }
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      sourceOf[key] = envName(key);
+    }
+  }
+  for (const [k, v] of Object.entries(options.overrides ?? {})) {
+    if (v !== undefined) {
+      raw[k] = v;
+      sourceOf[k] = `--${k}`;
+    }
+  }
+
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        if (issue.code === 'unrecognized_keys') {
+          return `${issue.keys.map((k) => sourceOf[k] ?? k).join(', ')}: unknown setting (known: ${Object.keys(ConfigSchema.shape).join(', ')})`;
+        }
+        const key = String(issue.path[0] ?? '');
+        const where = sourceOf[key] ?? key;
+        return `${where}: ${issue.message}${key in raw ? ` (got ${JSON.stringify(raw[key])})` : ''}`;
+      }),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,79 @@
+import { hostname } from 'node:os';
+import { computeClocks, overdueClocks } from '../modules/incidents/clocks.js';
+import { openIncidents } from '../modules/incidents/incidents.repo.js';
+import type { AppContext } from '../server/context.js';
+import { SYSTEM_ACTOR } from '../shared/actor.js';
+import { newId } from '../shared/ids.js';
+import { type Job, JobQueue } from './queue.js';
+
+/** Job kinds and what runs them. Later rooms (paging) add theirs here. */
+type Handler = (job: Job, ctx: AppContext) => Promise<void>;
+
+export const CLOCK_OVERDUE = 'incident.clock_overdue';
+
+const HANDLERS: Record<string, Handler> = {
+  // The timeline records that a communication clock ran out; paging will also remind the commander.
+  [CLOCK_OVERDUE]: async (job, ctx) => {
+    const p = JSON.parse(job.payload_json) as { incidentId: string; clock: string; dueAt: string };
+    await ctx.incidents.recordClockOverdue(p.incidentId, p.clock, p.dueAt, SYSTEM_ACTOR);
+  },
+};
+
+/** Finds overdue clocks on open incidents and enqueues one job per clock and due time (every node may run it). */
+export async function sweepClocks(ctx: AppContext, queue: JobQueue, now = Date.now()): Promise<number> {
+  const settings = await ctx.settings.incidentSettings();
+  let enqueued = 0;
+  for (const row of await openIncidents(ctx.storage.db)) {
+    for (const o of overdueClocks(computeClocks(row, settings, now))) {
+      const added = await queue.enqueue({ kind: CLOCK_OVERDUE, dedupKey: `${CLOCK_OVERDUE}:${row.id}:${o.clock}:${o.dueAt}`, payload: { incidentId: row.id, ...o } });
+      if (added) enqueued++;
+    }
+  }
+  return enqueued;
+}
+
+/** Runs every due job once; returns how many ran. */
+export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string): Promise<number> {
+  let ran = 0;
+  for (;;) {
+    const jobs = await queue.claim(owner, 20, 60_000, Object.keys(HANDLERS));
+    if (jobs.length === 0) return ran;
+    for (const job of jobs) {
+      try {
+        await HANDLERS[job.kind]!(job, ctx);
+        await queue.complete(job);
+      } catch (err) {
+        ctx.log.warn({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
+        await queue.fail(job, err);
+      }
+      ran++;
+    }
+  }
+}
+
+/** Starts the clock sweep and the job worker on this node; returns a function that stops them. */
+export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
+  const queue = new JobQueue(ctx.storage);
+  const owner = `${hostname()}:${process.pid}:${newId()}`;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        await sweepClocks(ctx, queue);
+        await drainJobs(ctx, queue, owner);
+      } catch (err) {
+        if (!stopped) ctx.log.error({ err }, 'background work failed; retrying next tick');
+      }
+    });
+  };
+  const timer = setInterval(tick, ctx.config.clockSweepSeconds * 1000);
+  timer.unref();
+  tick();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { newId, nowIso } from '../shared/ids.js';
+import type { Storage } from '../storage/db.js';
+import type { JobsTable } from '../storage/schema.js';
+
+/** A job to run: what kind, with what, and when. */
+export interface NewJob {
+  kind: string;
+  payload: unknown;
+  /** At most one job ever exists with this key: enqueueing it again does nothing. */
+  dedupKey?: string;
+  runAt?: number;
+}
+
+/** A claimed job. */
+export type Job = JobsTable;
+
+/**
+ * The durable jobs/outbox table. Work is enqueued in the same database (often the same transaction)
+ * as the change that causes it, and claimed with a lease: a node that dies mid-job loses the lease
+ * and another node takes the job over. On PostgreSQL claims use FOR UPDATE SKIP LOCKED so several
+ * nodes never take the same job; SQLite has one writer, so its claim is already exclusive.
+ */
+export class JobQueue {
+  constructor(private readonly storage: Storage) {}
+
+  /** Adds a job; false when a job with the same dedup key already exists. */
+  async enqueue(job: NewJob, db = this.storage.db): Promise<boolean> {
+    const now = Date.now();
+    const res = await db.insertInto('jobs').values({
+      id: newId(now), kind: job.kind, dedup_key: job.dedupKey ?? null, payload_json: JSON.stringify(job.payload ?? null),
+      status: 'pending', attempts: 0, run_at: nowIso(job.runAt ?? now), lease_owner: null, lease_until: null, last_error: null,
+      created_at: nowIso(now), finished_at: null,
+    }).onConflict((oc) => oc.column('dedup_key').doNothing()).executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Claims up to `limit` due jobs (or jobs whose lease ran out) for `owner` for `leaseMs`. */
+  async claim(owner: string, limit: number, leaseMs: number, kinds?: string[]): Promise<Job[]> {
+    const now = nowIso();
+    const until = nowIso(Date.now() + leaseMs);
+    const lock = this.storage.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+    const kindFilter = kinds?.length ? sql`AND kind IN (${sql.join(kinds)})` : sql``;
+    const result = await sql<Job>`
+      UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_until = ${until}, attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM jobs
+        WHERE ((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now})) ${kindFilter}
+        ORDER BY run_at LIMIT ${limit} ${lock}
+      )
+      RETURNING *`.execute(this.storage.db);
+    return result.rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+  }
+
+  /** Marks a job done, if this owner still holds its lease. */
+  async complete(job: Job): Promise<void> {
+    await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(), lease_owner: null, lease_until: null })
+      .where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
+  }
+
+  /** Records a failure; retried with backoff until `maxAttempts`, then kept as failed for inspection. */
+  async fail(job: Job, error: unknown, maxAttempts = 8): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const giveUp = job.attempts >= maxAttempts;
+    const backoffMs = Math.min(2 ** job.attempts * 1000, 15 * 60_000);
+    await this.storage.db.updateTable('jobs').set({
+      status: giveUp ? 'failed' : 'pending', last_error: message.slice(0, 2000), lease_owner: null, lease_until: null,
+      run_at: nowIso(Date.now() + backoffMs), finished_at: giveUp ? nowIso() : null,
+    }).where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
+  }
+
+  /** Counts by status (for metrics and tests). */
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.storage.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

@@ -1,0 +1,410 @@
+import type { z } from 'zod';
+import type { DomainEvent, EventBus } from '../../server/event-bus.js';
+import { HttpProblem, problems } from '../../server/problem.js';
+import type { Actor } from '../../shared/actor.js';
+import { newId, nowIso } from '../../shared/ids.js';
+import { type Locale, type Phase, phaseChangeAllowed, PHASE_PREFIX } from '../../shared/phases.js';
+import type { Db, Storage } from '../../storage/db.js';
+import type { IncidentsTable, IncidentTasksTable } from '../../storage/schema.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { SettingsService } from '../settings/settings.service.js';
+import { IncidentReader, type UserDirectory } from './incidents.read.js';
+import * as repo from './incidents.repo.js';
+import type {
+  DecisionCreateSchema, IncidentDeclareSchema, IncidentDetail, IncidentListQuery, IncidentSummary, IncidentUpdateSchema,
+  StatusUpdateCreateSchema, Task, TaskCreateSchema, TaskUpdateSchema, TimelineEvent,
+} from './incidents.schema.js';
+
+type Declare = z.output<typeof IncidentDeclareSchema>;
+
+/** What a mutation hands back: its result, plus the live events to publish once it committed. */
+interface Work<T> {
+  result: T;
+  events: Omit<DomainEvent, 'at' | 'incidentId'>[];
+}
+
+const OPEN_TASK = new Set(['open', 'in_progress']);
+
+/** The war room: declaring and running incidents. Every change lands in the timeline and the audit log. */
+export class IncidentsService {
+  private readonly read: IncidentReader;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: EventBus,
+    private readonly settings: SettingsService,
+    private readonly users: UserDirectory,
+  ) {
+    this.read = new IncidentReader(users);
+  }
+
+  private get db(): Db {
+    return this.storage.db;
+  }
+
+  // ---- reads ----
+
+  async list(q: z.output<typeof IncidentListQuery>): Promise<IncidentSummary[]> {
+    const rows = await repo.listIncidents(this.db, { state: q.state, severity: q.severity, drill: q.drill === undefined ? undefined : q.drill === 'true', limit: q.limit });
+    return this.read.list(this.db, rows, await this.settings.incidentSettings());
+  }
+
+  async get(idOrRef: string): Promise<IncidentDetail> {
+    const row = await repo.findIncident(this.db, idOrRef);
+    if (!row) throw problems.notFound('Incident', idOrRef);
+    return this.read.detail(this.db, row, await this.settings.incidentSettings());
+  }
+
+  async timeline(idOrRef: string, opts: { starredOnly: boolean; locale: Locale }): Promise<TimelineEvent[]> {
+    const row = await repo.findIncident(this.db, idOrRef);
+    if (!row) throw problems.notFound('Incident', idOrRef);
+    return this.read.timeline(this.db, row.id, opts.starredOnly, opts.locale);
+  }
+
+  // ---- the mutation frame ----
+
+  /**
+   * Runs `fn` in one transaction on a locked incident, then publishes its live events. Either every
+   * write (the change, its timeline event, its audit event) commits, or none does.
+   */
+  private async mutate<T>(idOrRef: string, fn: (trx: Db, row: IncidentsTable, now: string) => Promise<Work<T>>): Promise<T> {
+    let incidentId = '';
+    const work = await this.db.transaction().execute(async (trx) => {
+      const row = await this.lockIncident(trx, idOrRef);
+      incidentId = row.id;
+      const now = nowIso();
+      const out = await fn(trx, row, now);
+      await repo.updateIncident(trx, row.id, { updated_at: now });
+      return out;
+    });
+    const at = nowIso();
+    for (const e of work.events) this.bus.publish({ ...e, incidentId, at });
+    return work.result;
+  }
+
+  private async lockIncident(trx: Db, idOrRef: string): Promise<IncidentsTable> {
+    const found = await repo.findIncident(trx, idOrRef);
+    if (!found) throw problems.notFound('Incident', idOrRef);
+    // PostgreSQL: serialise writers on one incident across nodes. SQLite transactions are already serial.
+    if (this.storage.dialect === 'postgres') {
+      await trx.selectFrom('incidents').select('id').where('id', '=', found.id).forUpdate().execute();
+      return (await repo.findIncident(trx, found.id)) ?? found;
+    }
+    return found;
+  }
+
+  private async event(trx: Db, incidentId: string, actor: Actor, kind: string, data: Record<string, unknown> | null, body = ''): Promise<string> {
+    const id = newId();
+    await repo.insertTimelineEvent(trx, { id, incident_id: incidentId, at: nowIso(), kind, actor_id: actor.userId, body, data_json: data ? JSON.stringify(data) : null, starred: 0 });
+    return id;
+  }
+
+  private async nameOf(trx: Db, userId: string | null): Promise<string> {
+    if (!userId) return '';
+    return (await this.users.userNames([userId], trx)).get(userId) ?? userId;
+  }
+
+  private async requireUser(userId: string, field: string): Promise<string> {
+    const name = (await this.users.userNames([userId])).get(userId);
+    if (!name) throw new HttpProblem(422, 'Invalid request', `${field}: no user with id ${userId}`, [{ field, message: 'unknown user' }]);
+    return name;
+  }
+
+  private async detailIn(trx: Db, id: string): Promise<IncidentDetail> {
+    const row = await repo.findIncident(trx, id);
+    if (!row) throw problems.notFound('Incident', id);
+    return this.read.detail(trx, row, await this.settings.incidentSettings(trx));
+  }
+
+  // ---- declaring and changing the incident ----
+
+  async declare(actor: Actor, input: Declare): Promise<IncidentDetail> {
+    const commanderId = input.commanderId ?? actor.userId;
+    if (!commanderId) throw problems.invalid('body.commanderId', 'name a commander');
+    const commanderName = await this.requireUser(commanderId, 'body.commanderId');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const detail = await this.db.transaction().execute(async (trx) => {
+          const now = nowIso();
+          const row: IncidentsTable = {
+            id: newId(), number: await repo.nextIncidentNumber(trx), title: input.title, summary: input.summary,
+            severity: input.severity, phase: 'investigating', drill: input.drill ? 1 : 0, commander_id: commanderId,
+            declared_by: actor.userId, declared_at: now,
+            // A person declaring is already on it; automated declarations (alerts) will start unacknowledged.
+            acknowledged_at: actor.type === 'system' ? null : now,
+            first_public_update_at: null, mitigated_at: null, resolved_at: null,
+            last_internal_update_at: null, last_stakeholder_update_at: null, last_public_update_at: null, updated_at: now,
+          };
+          await repo.insertIncident(trx, row);
+          await repo.replaceServices(trx, row.id, input.services);
+          await repo.setRole(trx, row.id, 'commander', commanderId, now);
+          await repo.joinResponder(trx, row.id, commanderId, now);
+          if (actor.userId && actor.userId !== commanderId) await repo.joinResponder(trx, row.id, actor.userId, now);
+          await this.event(trx, row.id, actor, 'incident.declared', { title: row.title, severity: row.severity, drill: input.drill, commander: commanderName }, input.summary);
+          const detail = await this.detailIn(trx, row.id);
+          await recordAudit(trx, actor, { action: 'incident.declare', targetType: 'incident', targetId: row.id, after: { ...input, number: row.number } });
+          return detail;
+        });
+        this.bus.publish({ type: 'incident.declared', incidentId: detail.id, at: nowIso(), data: { severity: detail.severity, drill: detail.drill } });
+        return detail;
+      } catch (err) {
+        // Two nodes took the same number at once: take the next one.
+        if (this.storage.isUniqueViolation(err) && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  async update(actor: Actor, idOrRef: string, patch: z.output<typeof IncidentUpdateSchema>): Promise<IncidentDetail> {
+    return this.mutate(idOrRef, async (trx, row) => {
+      const changes: Record<string, [unknown, unknown]> = {};
+      const set: Partial<IncidentsTable> = {};
+      if (patch.title !== undefined && patch.title !== row.title) { set.title = patch.title; changes.title = [row.title, patch.title]; }
+      if (patch.summary !== undefined && patch.summary !== row.summary) { set.summary = patch.summary; changes.summary = [row.summary, patch.summary]; }
+      if (patch.services !== undefined) {
+        const before = (await repo.servicesOf(trx, [row.id])).get(row.id) ?? [];
+        const after = [...new Set(patch.services)].sort();
+        if (before.join('\n') !== after.join('\n')) { await repo.replaceServices(trx, row.id, after); changes.services = [before, after]; }
+      }
+      const events: Work<unknown>['events'] = [];
+      if (patch.severity !== undefined && patch.severity !== row.severity) {
+        set.severity = patch.severity;
+        await this.event(trx, row.id, actor, 'severity.changed', { from: row.severity, to: patch.severity });
+        events.push({ type: 'incident.severity_changed', data: { from: row.severity, to: patch.severity } });
+      }
+      if (Object.keys(set).length) await repo.updateIncident(trx, row.id, set);
+      if (Object.keys(changes).length) await this.event(trx, row.id, actor, 'incident.edited', { changes });
+      if (Object.keys(set).length || Object.keys(changes).length) {
+        await recordAudit(trx, actor, { action: 'incident.update', targetType: 'incident', targetId: row.id, before: { title: row.title, summary: row.summary, severity: row.severity }, after: { ...patch } });
+        events.push({ type: 'incident.updated' });
+      }
+      return { result: await this.detailIn(trx, row.id), events };
+    });
+  }
+
+  async changePhase(actor: Actor, idOrRef: string, phase: Phase, note?: string): Promise<IncidentDetail> {
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      await this.movePhase(trx, actor, row, phase, now, note ?? '');
+      await recordAudit(trx, actor, { action: 'incident.phase', targetType: 'incident', targetId: row.id, before: { phase: row.phase }, after: { phase, note } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.phase_changed', data: { from: row.phase, to: phase } }] };
+    });
+  }
+
+  /** Applies a phase change and its timestamps; refuses moves that make no sense. */
+  private async movePhase(trx: Db, actor: Actor, row: IncidentsTable, to: Phase, now: string, note: string): Promise<void> {
+    const from = row.phase as Phase;
+    if (!phaseChangeAllowed(from, to)) {
+      const detail = from === to
+        ? `INC-${row.number} is already ${to}`
+        : `INC-${row.number} is resolved; reopen it (to investigating or identified) before moving it to ${to}`;
+      throw new HttpProblem(409, 'Phase change not allowed', detail, [{ field: 'body.phase', message: `cannot go from ${from} to ${to}` }]);
+    }
+    const set: Partial<IncidentsTable> = { phase: to };
+    if (to === 'monitoring' && !row.mitigated_at) set.mitigated_at = now;
+    if (to === 'resolved') {
+      set.resolved_at = now;
+      if (!row.mitigated_at) set.mitigated_at = now; // resolved without a monitoring phase: mitigated then too
+    }
+    if (from === 'resolved') set.resolved_at = null; // reopened; the timeline keeps the earlier resolution
+    await repo.updateIncident(trx, row.id, set);
+    Object.assign(row, set);
+    await this.event(trx, row.id, actor, 'phase.changed', { from, to }, note);
+  }
+
+  async acknowledge(actor: Actor, idOrRef: string): Promise<IncidentDetail> {
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      if (row.acknowledged_at) return { result: await this.detailIn(trx, row.id), events: [] };
+      await repo.updateIncident(trx, row.id, { acknowledged_at: now });
+      if (actor.userId) await repo.joinResponder(trx, row.id, actor.userId, now);
+      await this.event(trx, row.id, actor, 'incident.acknowledged', null);
+      await recordAudit(trx, actor, { action: 'incident.acknowledge', targetType: 'incident', targetId: row.id, after: { acknowledgedAt: now } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.acknowledged' }] };
+    });
+  }
+
+  // ---- roles and roster ----
+
+  async assignRole(actor: Actor, idOrRef: string, role: string, userId: string): Promise<IncidentDetail> {
+    const settings = await this.settings.incidentSettings();
+    if (!settings.roles.includes(role)) throw problems.invalid('params.role', `unknown role; configured roles: ${settings.roles.join(', ')}`);
+    const userName = await this.requireUser(userId, 'body.userId');
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const held = (await repo.rolesOf(trx, row.id)).find((r) => r.role === role);
+      if (held?.user_id === userId) return { result: await this.detailIn(trx, row.id), events: [] };
+      await repo.setRole(trx, row.id, role, userId, now);
+      if (role === 'commander') await repo.updateIncident(trx, row.id, { commander_id: userId });
+      await repo.joinResponder(trx, row.id, userId, now);
+      const previous = held ? await this.nameOf(trx, held.user_id) : null;
+      await this.event(trx, row.id, actor, 'role.assigned', { role, user: userName, userId, previous, previousId: held?.user_id ?? null });
+      await recordAudit(trx, actor, { action: 'incident.role_assign', targetType: 'incident', targetId: row.id, before: { role, userId: held?.user_id ?? null }, after: { role, userId } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.role_assigned', data: { role, userId } }] };
+    });
+  }
+
+  async unassignRole(actor: Actor, idOrRef: string, role: string): Promise<IncidentDetail> {
+    if (role === 'commander') throw problems.conflict('An incident always has a commander: hand the role over instead');
+    return this.mutate(idOrRef, async (trx, row) => {
+      const held = (await repo.rolesOf(trx, row.id)).find((r) => r.role === role);
+      if (!held) throw problems.notFound('Role holder for', role);
+      await repo.deleteRole(trx, row.id, role);
+      await this.event(trx, row.id, actor, 'role.unassigned', { role, previous: await this.nameOf(trx, held.user_id), previousId: held.user_id });
+      await recordAudit(trx, actor, { action: 'incident.role_unassign', targetType: 'incident', targetId: row.id, before: { role, userId: held.user_id } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.role_unassigned', data: { role } }] };
+    });
+  }
+
+  async join(actor: Actor, idOrRef: string, userId?: string): Promise<IncidentDetail> {
+    const who = userId ?? actor.userId;
+    if (!who) throw problems.invalid('body.userId', 'say who joins');
+    const userName = await this.requireUser(who, 'body.userId');
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      if (!(await repo.joinResponder(trx, row.id, who, now))) return { result: await this.detailIn(trx, row.id), events: [] };
+      await this.event(trx, row.id, actor, 'responder.joined', { user: userName, userId: who });
+      await recordAudit(trx, actor, { action: 'incident.responder_join', targetType: 'incident', targetId: row.id, after: { userId: who } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.responder_joined', data: { userId: who } }] };
+    });
+  }
+
+  /** A responder leaves, or is released. Someone holding a role or an open task must hand it over first. */
+  async leave(actor: Actor, idOrRef: string, userId: string): Promise<IncidentDetail> {
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const roles = (await repo.rolesOf(trx, row.id)).filter((r) => r.user_id === userId).map((r) => r.role);
+      if (roles.length) throw problems.conflict(`They hold ${roles.join(', ')}: hand ${roles.length > 1 ? 'those roles' : 'that role'} over first`);
+      const open = (await repo.tasksOf(trx, row.id)).filter((t) => t.owner_id === userId && OPEN_TASK.has(t.status));
+      if (open.length) throw problems.conflict(`They own ${open.length} open task(s): reassign or close them first`);
+      if (!(await repo.leaveResponder(trx, row.id, userId, now))) throw problems.notFound('Responder', userId);
+      const released = actor.userId !== userId;
+      await this.event(trx, row.id, actor, 'responder.left', { user: await this.nameOf(trx, userId), userId, releasedBy: released ? actor.name : null });
+      await recordAudit(trx, actor, { action: released ? 'incident.responder_release' : 'incident.responder_leave', targetType: 'incident', targetId: row.id, before: { userId } });
+      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.responder_left', data: { userId } }] };
+    });
+  }
+
+  // ---- tasks, decisions ----
+
+  async createTask(actor: Actor, idOrRef: string, input: z.output<typeof TaskCreateSchema>): Promise<Task> {
+    const owner = await this.requireUser(input.ownerId, 'body.ownerId');
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const task: IncidentTasksTable = {
+        id: newId(), incident_id: row.id, owner_id: input.ownerId, purpose: input.purpose, action: input.action, status: 'open',
+        due_at: input.dueAt ? new Date(input.dueAt).toISOString() : null, created_by: actor.userId, created_at: now, updated_at: now, done_at: null,
+      };
+      await repo.insertTask(trx, task);
+      await repo.joinResponder(trx, row.id, input.ownerId, now);
+      await this.event(trx, row.id, actor, 'task.created', { taskId: task.id, owner, ownerId: input.ownerId, purpose: task.purpose, action: task.action, dueAt: task.due_at });
+      await recordAudit(trx, actor, { action: 'incident.task_create', targetType: 'incident_task', targetId: task.id, after: task });
+      return { result: this.read.task(task, new Map([[input.ownerId, owner]])), events: [{ type: 'incident.task_created', data: { taskId: task.id } }] };
+    });
+  }
+
+  async updateTask(actor: Actor, idOrRef: string, taskId: string, patch: z.output<typeof TaskUpdateSchema>): Promise<Task> {
+    if (patch.ownerId) await this.requireUser(patch.ownerId, 'body.ownerId');
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const before = await repo.findTask(trx, row.id, taskId);
+      if (!before) throw problems.notFound('Task', taskId);
+      const set: Partial<IncidentTasksTable> = { updated_at: now };
+      if (patch.ownerId !== undefined) set.owner_id = patch.ownerId;
+      if (patch.purpose !== undefined) set.purpose = patch.purpose;
+      if (patch.action !== undefined) set.action = patch.action;
+      if (patch.dueAt !== undefined) set.due_at = patch.dueAt ? new Date(patch.dueAt).toISOString() : null;
+      if (patch.status !== undefined) {
+        set.status = patch.status;
+        set.done_at = patch.status === 'done' ? (before.done_at ?? now) : null;
+      }
+      await repo.updateTask(trx, taskId, set);
+      const after = { ...before, ...set };
+      if (patch.ownerId) await repo.joinResponder(trx, row.id, patch.ownerId, now);
+      const names = await this.users.userNames([after.owner_id], trx);
+      await this.event(trx, row.id, actor, 'task.updated', { taskId, owner: names.get(after.owner_id), ownerId: after.owner_id, action: after.action, status: after.status, changed: Object.keys(patch) });
+      await recordAudit(trx, actor, { action: 'incident.task_update', targetType: 'incident_task', targetId: taskId, before, after });
+      return { result: this.read.task(after, names), events: [{ type: 'incident.task_updated', data: { taskId } }] };
+    });
+  }
+
+  async recordDecision(actor: Actor, idOrRef: string, input: z.output<typeof DecisionCreateSchema>): Promise<IncidentDetail['decisions'][number]> {
+    const decidedBy = input.decidedById ?? actor.userId;
+    if (!decidedBy) throw problems.invalid('body.decidedById', 'say who decided');
+    const decider = await this.requireUser(decidedBy, 'body.decidedById');
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const d = { id: newId(), incident_id: row.id, decision: input.decision, rationale: input.rationale, risk: input.risk, decided_by: decidedBy, recorded_by: actor.userId, decided_at: now };
+      await repo.insertDecision(trx, d);
+      const eventId = await this.event(trx, row.id, actor, 'decision.recorded', { decisionId: d.id, decision: d.decision, rationale: d.rationale, risk: d.risk, decidedBy: decider, decidedById: decidedBy });
+      // Decisions are what a postmortem most needs: they start starred.
+      await repo.setStarred(trx, eventId, true);
+      await recordAudit(trx, actor, { action: 'incident.decision_record', targetType: 'incident_decision', targetId: d.id, after: d });
+      return {
+        result: { id: d.id, decision: d.decision, rationale: d.rationale, risk: d.risk, decidedBy: { id: decidedBy, name: decider }, decidedAt: now },
+        events: [{ type: 'incident.decision_recorded', data: { decisionId: d.id } }],
+      };
+    });
+  }
+
+  // ---- status updates ----
+
+  /** Posts an update to one audience. A phase other than the current one moves the incident with it. */
+  async postUpdate(actor: Actor, idOrRef: string, input: z.output<typeof StatusUpdateCreateSchema>): Promise<IncidentDetail['updates'][number]> {
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const phase = input.phase ?? (row.phase as Phase);
+      const events: Work<unknown>['events'] = [];
+      if (phase !== row.phase) {
+        const from = row.phase;
+        await this.movePhase(trx, actor, row, phase, now, '');
+        events.push({ type: 'incident.phase_changed', data: { from, to: phase } });
+      }
+      const u = {
+        id: newId(), incident_id: row.id, audience: input.audience, phase, body: input.body, impact: input.impact ?? null,
+        eta: input.eta ?? null, decisions_needed: input.decisionsNeeded ?? null, author_id: actor.userId, created_at: now,
+      };
+      await repo.insertStatusUpdate(trx, u);
+      const set: Partial<IncidentsTable> = {};
+      if (input.audience === 'internal') set.last_internal_update_at = now;
+      if (input.audience === 'stakeholder') set.last_stakeholder_update_at = now;
+      if (input.audience === 'public') {
+        set.last_public_update_at = now;
+        if (!row.first_public_update_at) set.first_public_update_at = now;
+      }
+      await repo.updateIncident(trx, row.id, set);
+      Object.assign(row, set);
+      const settings = await this.settings.incidentSettings(trx);
+      const names = await this.users.userNames([row.commander_id, actor.userId].filter((x): x is string => !!x), trx);
+      const read = this.read.update(u, row, names, settings);
+      await this.event(trx, row.id, actor, 'update.posted', { updateId: u.id, audience: u.audience, phase, renderedEn: read.rendered.en, renderedJa: read.rendered.ja });
+      await recordAudit(trx, actor, { action: 'incident.update_post', targetType: 'status_update', targetId: u.id, after: u });
+      events.push({ type: 'incident.update_posted', data: { updateId: u.id, audience: u.audience, drill: row.drill === 1 } });
+      return { result: read, events };
+    });
+  }
+
+  // ---- timeline ----
+
+  async addNote(actor: Actor, idOrRef: string, body: string): Promise<TimelineEvent> {
+    return this.mutate(idOrRef, async (trx, row) => {
+      const id = await this.event(trx, row.id, actor, 'note', null, body);
+      await recordAudit(trx, actor, { action: 'incident.note_add', targetType: 'timeline_event', targetId: id, after: { body } });
+      const e = await repo.findTimelineEvent(trx, row.id, id);
+      const names = new Map(actor.userId ? [[actor.userId, actor.name]] : []);
+      return { result: this.read.timelineEvent(e!, names, 'en'), events: [{ type: 'incident.timeline', data: { eventId: id } }] };
+    });
+  }
+
+  async star(actor: Actor, idOrRef: string, eventId: string, starred: boolean): Promise<TimelineEvent> {
+    return this.mutate(idOrRef, async (trx, row) => {
+      const e = await repo.findTimelineEvent(trx, row.id, eventId);
+      if (!e) throw problems.notFound('Timeline event', eventId);
+      await repo.setStarred(trx, eventId, starred);
+      await recordAudit(trx, actor, { action: starred ? 'incident.event_star' : 'incident.event_unstar', targetType: 'timeline_event', targetId: eventId, before: { starred: e.starred === 1 }, after: { starred } });
+      const names = await this.users.userNames(e.actor_id ? [e.actor_id] : [], trx);
+      return { result: this.read.timelineEvent({ ...e, starred: starred ? 1 : 0 }, names, 'en'), events: [{ type: 'incident.timeline', data: { eventId } }] };
+    });
+  }
+
+  /** Records, once per due time, that a communication clock ran out (called by the clock job). */
+  async recordClockOverdue(incidentId: string, clock: string, dueAt: string, actor: Actor): Promise<void> {
+    await this.mutate(incidentId, async (trx, row) => {
+      if (row.phase === 'resolved') return { result: undefined, events: [] };
+      await this.event(trx, row.id, actor, 'clock.overdue', { clock, dueAt, prefix: PHASE_PREFIX.en[row.phase as Phase] });
+      return { result: undefined, events: [{ type: 'incident.clock_overdue', data: { clock, dueAt } }] };
+    });
+  }
+}
+

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
+import { settingsRoutes } from '../modules/settings/settings.routes.js';
+import { registerAuth } from './auth.js';
+import type { AppContext } from './context.js';
+import { registerHealth } from './health.js';
+import { registerIdempotency } from './idempotency.js';
+import { errorHandler, HttpProblem, sendProblem } from './problem.js';
+
+/** Where `npm run build:web` puts the UI. */
+export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+/** Builds the HTTP application: security headers, auth, the API under /api/v1, docs, health, UI. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: true,
+    // Request ids show up in logs and in the audit log, so one can follow a request through both.
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST)) {
+      // The UI routes on the client: any other GET gets the app's index.html.
+      return reply.sendFile('index.html', WEB_DIST);
+    }
+    return sendProblem(reply, req, new HttpProblem(404, 'Not found', `No route ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // swagger-ui and React inline a few styles
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: ctx.config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    // One budget per API token or session, else per address.
+    keyGenerator: (req) => req.headers.authorization ?? req.cookies?.hikeshi_session ?? req.ip,
+    errorResponseBuilder: (_req, context) => {
+      const err = new HttpProblem(429, 'Too many requests', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`);
+      return Object.assign(err, { statusCode: 429 });
+    },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Hikeshi API', version: '1', description: 'Incident response: detect, page, command, communicate, recover, learn.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (hks_…) from /api/v1/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'hikeshi_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/docs' });
+
+  registerAuth(app, ctx.accounts);
+  registerHealth(app, ctx);
+
+  await app.register(async (api) => {
+    registerIdempotency(api, ctx.storage);
+    await api.register(accountsRoutes(ctx));
+    await api.register(auditRoutes(ctx));
+    await api.register(settingsRoutes(ctx));
+    await api.register(incidentsRoutes(ctx));
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }, { prefix: '/api/v1' });
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  return app;
+}

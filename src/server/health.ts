@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import client from 'prom-client';
+import type { AppContext } from './context.js';
+
+/** /healthz (the process answers), /readyz (the database answers) and /metrics (Prometheus). */
+export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'hikeshi_' });
+  const duration = new client.Histogram({
+    name: 'hikeshi_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: 'hikeshi_live_streams',
+    help: 'Open server-sent event streams',
+    registers: [registry],
+    collect() {
+      this.set(ctx.bus.listenerCount);
+    },
+  });
+  new client.Gauge({
+    name: 'hikeshi_incidents_open',
+    help: 'Incidents not yet resolved, by severity',
+    labelNames: ['severity'],
+    registers: [registry],
+    async collect() {
+      const rows = await ctx.storage.db.selectFrom('incidents').select(['severity', (eb) => eb.fn.countAll().as('n')])
+        .where('phase', '!=', 'resolved').where('drill', '=', 0).groupBy('severity').execute();
+      this.reset();
+      for (const r of rows) this.set({ severity: r.severity }, Number(r.n));
+    },
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  const hidden = { schema: { hide: true }, config: { rateLimit: false as const } };
+  app.get('/healthz', hidden, async () => ({ status: 'ok' }));
+  app.get('/readyz', hidden, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.storage.db);
+      return { status: 'ok', database: ctx.storage.dialect };
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', database: ctx.storage.dialect, error: (err as Error).message });
+    }
+  });
+  app.get('/metrics', hidden, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { startBackgroundWork } from '../jobs/background.js';
+import { AccountsService } from '../modules/accounts/accounts.service.js';
+import { IncidentsService } from '../modules/incidents/incidents.service.js';
+import { SettingsService } from '../modules/settings/settings.service.js';
+import { openStorage } from '../storage/db.js';
+import { buildApp } from './app.js';
+import type { AppContext } from './context.js';
+import { EventBus } from './event-bus.js';
+
+/** A running server. */
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** The first-admin setup link, when no user exists yet. */
+  setupUrl: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Print the first-start banner to stdout (the CLI does; tests do not). */
+  banner?: boolean;
+}
+
+/** The logger: JSON lines; secrets in headers and cookies are redacted. */
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino({
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+  });
+}
+
+/** Opens storage, wires the rooms, starts background work and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const bus = new EventBus();
+  const settings = new SettingsService(storage);
+  const accounts = new AccountsService(storage, config.sessionTtlHours);
+  const incidents = new IncidentsService(storage, bus, settings, accounts);
+  const ctx: AppContext = { config, storage, bus, log, accounts, settings, incidents };
+
+  const app = await buildApp(ctx);
+  let stopBackground: () => Promise<void> = async () => {};
+  try {
+    await app.listen({ host: config.host, port: config.port });
+    stopBackground = startBackgroundWork(ctx);
+  } catch (err) {
+    await app.close();
+    await storage.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
+  const base = config.publicUrl?.replace(/\/$/, '') ?? url;
+
+  let setupUrl: string | null = null;
+  if (await accounts.needsSetup()) {
+    const token = await accounts.issueSetupToken();
+    setupUrl = `${base}/setup?token=${encodeURIComponent(token)}`;
+  }
+  log.info({ url, database: storage.dialect, where: storage.where }, 'hikeshi is listening');
+  if (options.banner) {
+    const lines = [``, `  Hikeshi is running at ${url}  (database: ${storage.dialect}, ${storage.where})`, `  API docs: ${url}/api/v1/docs`];
+    if (setupUrl) {
+      lines.push(
+        ``,
+        `  First start: no users yet. Create the first admin by opening this one-time link (valid 24 h):`,
+        `    ${setupUrl}`,
+        `  or from a shell:  npx hikeshi admin create --email you@example.com --name "Your Name"`,
+      );
+    }
+    process.stdout.write(lines.join('\n') + '\n\n');
+  }
+
+  return {
+    app, ctx, url, setupUrl,
+    async close() {
+      await stopBackground();
+      await app.close();
+      await storage.close();
+    },
+  };
+}

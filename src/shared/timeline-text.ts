@@ -1,0 +1,68 @@
+// Timeline events are stored as a kind plus data and put into words when read, in the reader's
+// language. Pure: used by the server (API `body`) and available to the web.
+import { type Locale, PHASE_PREFIX, type Phase } from './phases.js';
+
+type Data = Record<string, unknown>;
+type Describe = (d: Data) => string;
+
+const s = (v: unknown): string => (v == null ? '' : String(v));
+
+const AUDIENCE: Record<Locale, Record<string, string>> = {
+  en: { internal: 'responders', stakeholder: 'stakeholders', public: 'the public' },
+  ja: { internal: '対応者', stakeholder: 'ステークホルダー', public: '公開' },
+};
+const CLOCK: Record<Locale, Record<string, string>> = {
+  en: { firstPublicUpdate: 'First public update', internal: 'Update to responders', stakeholder: 'Update to stakeholders', public: 'Public update' },
+  ja: { firstPublicUpdate: '最初の公開報告', internal: '対応者への報告', stakeholder: 'ステークホルダーへの報告', public: '公開報告' },
+};
+const TASK_STATUS: Record<Locale, Record<string, string>> = {
+  en: { open: 'open', in_progress: 'in progress', done: 'done', cancelled: 'cancelled' },
+  ja: { open: '未着手', in_progress: '対応中', done: '完了', cancelled: '取り消し' },
+};
+
+const phase = (l: Locale, p: unknown) => PHASE_PREFIX[l][p as Phase] ?? s(p);
+
+const TEXT: Record<Locale, Record<string, Describe>> = {
+  en: {
+    'incident.declared': (d) => `Declared ${s(d.severity)}: ${s(d.title)}${d.drill ? ' (drill)' : ''}; commander ${s(d.commander)}`,
+    'incident.acknowledged': () => 'Acknowledged',
+    'incident.edited': (d) => `Changed ${Object.keys((d.changes as Data) ?? {}).join(', ')}`,
+    'severity.changed': (d) => `Severity ${s(d.from)} → ${s(d.to)}`,
+    'phase.changed': (d) => `Phase ${phase('en', d.from)} → ${phase('en', d.to)}`,
+    'role.assigned': (d) => d.previous ? `${s(d.role)} handed over from ${s(d.previous)} to ${s(d.user)}` : `${s(d.user)} is ${s(d.role)}`,
+    'role.unassigned': (d) => `${s(d.previous)} is no longer ${s(d.role)}`,
+    'responder.joined': (d) => `${s(d.user)} joined`,
+    'responder.left': (d) => d.releasedBy ? `${s(d.user)} was released by ${s(d.releasedBy)}` : `${s(d.user)} left`,
+    'task.created': (d) => `Task for ${s(d.owner)}: ${s(d.action)} — why: ${s(d.purpose)}`,
+    'task.updated': (d) => `Task “${s(d.action)}” (${s(d.owner)}) is ${TASK_STATUS.en[s(d.status)] ?? s(d.status)}`,
+    'decision.recorded': (d) => `Decision by ${s(d.decidedBy)}: ${s(d.decision)} — why: ${s(d.rationale)} — risk accepted: ${s(d.risk)}`,
+    'update.posted': (d) => `Update to ${AUDIENCE.en[s(d.audience)] ?? s(d.audience)}: ${s(d.renderedEn)}`,
+    'clock.overdue': (d) => `${CLOCK.en[s(d.clock)] ?? s(d.clock)} is overdue (was due ${s(d.dueAt)})`,
+    note: () => '',
+  },
+  ja: {
+    'incident.declared': (d) => `${s(d.severity)} を宣言: ${s(d.title)}${d.drill ? '（訓練）' : ''}。指揮官 ${s(d.commander)}`,
+    'incident.acknowledged': () => '対応開始を確認',
+    'incident.edited': (d) => `${Object.keys((d.changes as Data) ?? {}).join('、')} を変更`,
+    'severity.changed': (d) => `重大度 ${s(d.from)} → ${s(d.to)}`,
+    'phase.changed': (d) => `フェーズ ${phase('ja', d.from)} → ${phase('ja', d.to)}`,
+    'role.assigned': (d) => d.previous ? `${s(d.role)} を ${s(d.previous)} から ${s(d.user)} に引き継ぎ` : `${s(d.user)} が ${s(d.role)} を担当`,
+    'role.unassigned': (d) => `${s(d.previous)} が ${s(d.role)} を外れた`,
+    'responder.joined': (d) => `${s(d.user)} が参加`,
+    'responder.left': (d) => d.releasedBy ? `${s(d.user)} を ${s(d.releasedBy)} が解放` : `${s(d.user)} が離脱`,
+    'task.created': (d) => `${s(d.owner)} にタスク: ${s(d.action)}（目的: ${s(d.purpose)}）`,
+    'task.updated': (d) => `タスク「${s(d.action)}」（${s(d.owner)}）: ${TASK_STATUS.ja[s(d.status)] ?? s(d.status)}`,
+    'decision.recorded': (d) => `${s(d.decidedBy)} の判断: ${s(d.decision)}（理由: ${s(d.rationale)}／許容したリスク: ${s(d.risk)}）`,
+    'update.posted': (d) => `${AUDIENCE.ja[s(d.audience)] ?? s(d.audience)}向け報告: ${s(d.renderedJa)}`,
+    'clock.overdue': (d) => `${CLOCK.ja[s(d.clock)] ?? s(d.clock)}の期限切れ（期限 ${s(d.dueAt)}）`,
+    note: () => '',
+  },
+};
+
+/** What a timeline event says, in the reader's language; a note's own text is appended. */
+export function describeEvent(kind: string, data: Data | null, note: string, locale: Locale): string {
+  const describe = TEXT[locale][kind];
+  const said = describe ? describe(data ?? {}) : kind;
+  if (!note) return said;
+  return said ? `${said} — ${note}` : note;
+}

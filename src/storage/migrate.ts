@@ -1,0 +1,32 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as accounts from './migrations/0001_accounts_and_audit.js';
+import * as incidents from './migrations/0002_incidents.js';
+import * as jobs from './migrations/0003_jobs.js';
+
+/** A migration that may need to know the dialect (triggers differ). */
+export interface DialectMigration {
+  up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promise<void>;
+}
+
+// The one migration set, in order. Names say what each does; never rename one that has shipped.
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '0001_accounts_and_audit': accounts,
+  '0002_incidents': incidents,
+  '0003_jobs': jobs,
+};
+
+/** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (d) => m.up(d, dialect) };
+      return out;
+    },
+  };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}

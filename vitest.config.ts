@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // PostgreSQL suites create their own databases; SQLite ones use temp files. Files run in parallel.
+    pool: 'forks',
+  },
+});
