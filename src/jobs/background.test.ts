@@ -1,0 +1,58 @@
+// Overdue communication clocks become one timeline event per due time, on every database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../../test/support/databases.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { CLOCK_OVERDUE, drainJobs, sweepClocks } from './background.js';
+import { JobQueue } from './queue.js';
+
+const MIN = 60_000;
+
+describe.each(DATABASE_KINDS)('clock sweep (%s)', (kind) => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer(kind);
+  });
+  afterAll(async () => ts?.close());
+
+  it('records an overdue first public update once, and stops when the update is out', async () => {
+    const inc = (await ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, body: { title: 'Login fails', severity: 'SEV2' } })).body;
+    const ctx = ts.server.ctx;
+    const queue = new JobQueue(ctx.storage);
+    const declared = Date.parse(inc.declaredAt);
+
+    // Nine minutes in: nothing is due yet.
+    expect(await sweepClocks(ctx, queue, declared + 9 * MIN)).toBe(0);
+    // Eleven minutes in: the first public update is overdue. Sweeping again (another node) adds nothing.
+    expect(await sweepClocks(ctx, queue, declared + 11 * MIN)).toBe(1);
+    expect(await sweepClocks(ctx, queue, declared + 12 * MIN)).toBe(0);
+    expect(await drainJobs(ctx, queue, 'test-node')).toBe(1);
+
+    const detail = (await ts.call('GET', `/api/v1/incidents/${inc.ref}`, { token: ts.admin.token })).body;
+    const events = (await ts.call('GET', `/api/v1/incidents/${inc.ref}/timeline?lang=en`, { token: ts.admin.token })).body.events;
+    const overdue = events.filter((e: any) => e.kind === 'clock.overdue');
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0].body).toContain('First public update is overdue');
+    expect(overdue[0].data.dueAt).toBe(detail.clocks.firstPublicUpdate.dueAt);
+
+    await ts.call('POST', `/api/v1/incidents/${inc.ref}/updates`, { token: ts.admin.token, body: { audience: 'public', body: 'Investigating login failures.' } });
+    const jobs = await ctx.storage.db.selectFrom('jobs').selectAll().where('kind', '=', CLOCK_OVERDUE).execute();
+    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+    // Internal cadence for SEV2 is 30 minutes; at 31 minutes that clock is overdue, the public one is not.
+    expect(await sweepClocks(ctx, queue, declared + 31 * MIN)).toBeGreaterThanOrEqual(1);
+    await drainJobs(ctx, queue, 'test-node');
+    const after = (await ts.call('GET', `/api/v1/incidents/${inc.ref}/timeline`, { token: ts.admin.token })).body.events
+      .filter((e: any) => e.kind === 'clock.overdue').map((e: any) => e.data.clock);
+    expect(after).toContain('internal');
+    expect(after.filter((c: string) => c === 'firstPublicUpdate')).toHaveLength(1);
+  });
+
+  it('does not nag about resolved incidents', async () => {
+    const inc = (await ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, body: { title: 'Short blip', severity: 'SEV4' } })).body;
+    await ts.call('POST', `/api/v1/incidents/${inc.ref}/phase`, { token: ts.admin.token, body: { phase: 'resolved' } });
+    const ctx = ts.server.ctx;
+    const before = await ctx.storage.db.selectFrom('jobs').select('dedup_key').execute();
+    await sweepClocks(ctx, new JobQueue(ctx.storage), Date.parse(inc.declaredAt) + 24 * 60 * MIN);
+    const added = (await ctx.storage.db.selectFrom('jobs').select('dedup_key').execute()).filter((j) => !before.some((b) => b.dedup_key === j.dedup_key));
+    expect(added.some((j) => j.dedup_key?.includes(inc.id))).toBe(false);
+  });
+});

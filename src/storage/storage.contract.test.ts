@@ -1,0 +1,203 @@
+// The storage contract: every repo behaves the same on SQLite and PostgreSQL.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
+import { JobQueue } from '../jobs/queue.js';
+import * as accounts from '../modules/accounts/accounts.repo.js';
+import { recordAudit } from '../modules/audit/audit.service.js';
+import { listAuditEvents } from '../modules/audit/audit.repo.js';
+import * as incidents from '../modules/incidents/incidents.repo.js';
+import { SYSTEM_ACTOR } from '../shared/actor.js';
+import { newId, nowIso } from '../shared/ids.js';
+import { openStorage, type Storage } from './db.js';
+import { migrateToLatest } from './migrate.js';
+import type { IncidentsTable } from './schema.js';
+
+function incidentRow(number: number, over: Partial<IncidentsTable> = {}): IncidentsTable {
+  const now = nowIso();
+  return {
+    id: newId(), number, title: `Incident ${number}`, summary: '', severity: 'SEV2', phase: 'investigating', drill: 0,
+    commander_id: null, declared_by: null, declared_at: now, acknowledged_at: null, first_public_update_at: null,
+    mitigated_at: null, resolved_at: null, last_internal_update_at: null, last_stakeholder_update_at: null,
+    last_public_update_at: null, updated_at: now, ...over,
+  };
+}
+
+describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
+  let tdb: TestDatabase;
+  let storage: Storage;
+  let userId: string;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    storage = await openStorage({ databaseUrl: tdb.databaseUrl, dataDir: tdb.dataDir });
+    userId = newId();
+    await accounts.insertUser(storage.db, {
+      id: userId, email: 'u@example.com', name: 'Umi', role: 'responder', password_hash: null, locale: 'ja',
+      time_zone: 'Asia/Tokyo', created_at: nowIso(), disabled_at: null,
+    });
+  });
+  afterAll(async () => {
+    await storage?.close();
+    await tdb?.drop();
+  });
+
+  it('migrates idempotently: running the migrations again changes nothing', async () => {
+    await migrateToLatest(storage.db, storage.dialect);
+    expect(await accounts.countUsers(storage.db)).toBe(1);
+  });
+
+  it('finds users by id and e-mail, and reports duplicate e-mails as unique violations', async () => {
+    expect((await accounts.findUserByEmail(storage.db, 'u@example.com'))?.id).toBe(userId);
+    expect((await accounts.findUserById(storage.db, userId))?.locale).toBe('ja');
+    const dup = accounts.insertUser(storage.db, {
+      id: newId(), email: 'u@example.com', name: 'Other', role: 'viewer', password_hash: null, locale: 'en',
+      time_zone: 'UTC', created_at: nowIso(), disabled_at: null,
+    });
+    const err = await dup.then(() => null, (e: unknown) => e);
+    expect(storage.isUniqueViolation(err)).toBe(true);
+  });
+
+  it('keeps API tokens by hash and consumes a setup token once', async () => {
+    const id = newId();
+    await accounts.insertToken(storage.db, { id, user_id: userId, name: 't', token_hash: 'h1', prefix: 'hks_abcd', created_at: nowIso(), expires_at: null, last_used_at: null, revoked_at: null });
+    expect((await accounts.findTokenByHash(storage.db, 'h1'))?.id).toBe(id);
+    await accounts.updateToken(storage.db, id, { revoked_at: nowIso() });
+    expect((await accounts.findTokenById(storage.db, id))?.revoked_at).not.toBeNull();
+
+    const now = Date.now();
+    await accounts.insertSetupToken(storage.db, 'setup-h', nowIso(now), nowIso(now + 60_000));
+    expect(await accounts.consumeSetupToken(storage.db, 'setup-h', nowIso(now))).toBe(true);
+    expect(await accounts.consumeSetupToken(storage.db, 'setup-h', nowIso(now))).toBe(false);
+    await accounts.insertSetupToken(storage.db, 'expired-h', nowIso(now - 120_000), nowIso(now - 60_000));
+    expect(await accounts.consumeSetupToken(storage.db, 'expired-h', nowIso(now))).toBe(false);
+  });
+
+  it('appends audit events and refuses to change or delete them', async () => {
+    await recordAudit(storage.db, SYSTEM_ACTOR, { action: 'test.thing', targetType: 'thing', targetId: 'x1', before: { a: 1 }, after: { a: 2, password: 'hunter2' } });
+    const [event] = await listAuditEvents(storage.db, { targetType: 'thing', limit: 10 });
+    expect(event?.action).toBe('test.thing');
+    expect(event?.after_json).not.toContain('hunter2');
+    await expect(sql`UPDATE audit_events SET action = 'forged'`.execute(storage.db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_events`.execute(storage.db)).rejects.toThrow(/append-only/);
+    expect((await listAuditEvents(storage.db, { limit: 100 })).some((e) => e.action === 'test.thing')).toBe(true);
+  });
+
+  it('numbers incidents, finds them by id, number and reference, and filters by state', async () => {
+    const n = await incidents.nextIncidentNumber(storage.db);
+    const a = incidentRow(n);
+    const b = incidentRow(n + 1, { phase: 'resolved', resolved_at: nowIso() });
+    await incidents.insertIncident(storage.db, a);
+    await incidents.insertIncident(storage.db, b);
+    expect(await incidents.nextIncidentNumber(storage.db)).toBe(n + 2);
+    expect((await incidents.findIncident(storage.db, a.id))?.number).toBe(n);
+    expect((await incidents.findIncident(storage.db, String(n)))?.id).toBe(a.id);
+    expect((await incidents.findIncident(storage.db, `inc-${n + 1}`))?.id).toBe(b.id);
+    expect(await incidents.findIncident(storage.db, 'INC-999999')).toBeUndefined();
+    const open = await incidents.listIncidents(storage.db, { state: 'open', limit: 50 });
+    expect(open.map((r) => r.id)).toContain(a.id);
+    expect(open.map((r) => r.id)).not.toContain(b.id);
+    const dupNumber = await incidents.insertIncident(storage.db, incidentRow(n)).then(() => null, (e: unknown) => e);
+    expect(storage.isUniqueViolation(dupNumber)).toBe(true);
+  });
+
+  it('replaces services, upserts roles and tracks responders joining, leaving and coming back', async () => {
+    const row = incidentRow(await incidents.nextIncidentNumber(storage.db));
+    await incidents.insertIncident(storage.db, row);
+    await incidents.replaceServices(storage.db, row.id, ['api', 'db', 'api']);
+    await incidents.replaceServices(storage.db, row.id, ['web', 'api']);
+    expect((await incidents.servicesOf(storage.db, [row.id])).get(row.id)).toEqual(['api', 'web']);
+
+    await incidents.setRole(storage.db, row.id, 'commander', userId, nowIso());
+    await incidents.setRole(storage.db, row.id, 'commander', userId, nowIso());
+    expect(await incidents.rolesOf(storage.db, row.id)).toHaveLength(1);
+    await incidents.deleteRole(storage.db, row.id, 'commander');
+    expect(await incidents.rolesOf(storage.db, row.id)).toHaveLength(0);
+
+    expect(await incidents.joinResponder(storage.db, row.id, userId, nowIso())).toBe(true);
+    expect(await incidents.joinResponder(storage.db, row.id, userId, nowIso())).toBe(false);
+    expect(await incidents.leaveResponder(storage.db, row.id, userId, nowIso())).toBe(true);
+    expect(await incidents.respondersOf(storage.db, row.id)).toHaveLength(0);
+    expect(await incidents.leaveResponder(storage.db, row.id, userId, nowIso())).toBe(false);
+    expect(await incidents.joinResponder(storage.db, row.id, userId, nowIso())).toBe(true);
+    expect(await incidents.respondersOf(storage.db, row.id)).toHaveLength(1);
+  });
+
+  it('keeps the timeline in write order and stars events', async () => {
+    const row = incidentRow(await incidents.nextIncidentNumber(storage.db));
+    await incidents.insertIncident(storage.db, row);
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const id = newId();
+      ids.push(id);
+      await incidents.insertTimelineEvent(storage.db, { id, incident_id: row.id, at: nowIso(), kind: 'note', actor_id: userId, body: `n${i}`, data_json: null, starred: 0 });
+    }
+    const events = await incidents.timelineOf(storage.db, row.id, false);
+    expect(events.map((e) => e.body)).toEqual(ids.map((_, i) => `n${i}`));
+    await incidents.setStarred(storage.db, ids[3]!, true);
+    expect((await incidents.timelineOf(storage.db, row.id, true)).map((e) => e.body)).toEqual(['n3']);
+  });
+
+  it('stores tasks, decisions and status updates', async () => {
+    const row = incidentRow(await incidents.nextIncidentNumber(storage.db));
+    await incidents.insertIncident(storage.db, row);
+    const now = nowIso();
+    const taskId = newId();
+    await incidents.insertTask(storage.db, { id: taskId, incident_id: row.id, owner_id: userId, purpose: 'why', action: 'what', status: 'open', due_at: null, created_by: userId, created_at: now, updated_at: now, done_at: null });
+    await incidents.updateTask(storage.db, taskId, { status: 'done', done_at: now });
+    expect((await incidents.findTask(storage.db, row.id, taskId))?.status).toBe('done');
+    expect(await incidents.findTask(storage.db, 'other', taskId)).toBeUndefined();
+    await incidents.insertDecision(storage.db, { id: newId(), incident_id: row.id, decision: 'roll back', rationale: 'r', risk: 'data since 13:00 kept', decided_by: userId, recorded_by: userId, decided_at: now });
+    expect((await incidents.decisionsOf(storage.db, row.id))[0]?.risk).toBe('data since 13:00 kept');
+    await incidents.insertStatusUpdate(storage.db, { id: newId(), incident_id: row.id, audience: 'public', phase: 'investigating', body: 'b', impact: null, eta: null, decisions_needed: null, author_id: userId, created_at: now });
+    expect(await incidents.updatesOf(storage.db, row.id)).toHaveLength(1);
+  });
+
+  describe('jobs queue', () => {
+    it('enqueues once per dedup key', async () => {
+      const q = new JobQueue(storage);
+      expect(await q.enqueue({ kind: 'k.dedup', payload: { a: 1 }, dedupKey: 'same' })).toBe(true);
+      expect(await q.enqueue({ kind: 'k.dedup', payload: { a: 2 }, dedupKey: 'same' })).toBe(false);
+      const claimed = await q.claim('w1', 10, 60_000, ['k.dedup']);
+      expect(claimed).toHaveLength(1);
+      expect(JSON.parse(claimed[0]!.payload_json)).toEqual({ a: 1 });
+    });
+
+    it('never hands one job to two concurrent claimers', async () => {
+      const q = new JobQueue(storage);
+      for (let i = 0; i < 40; i++) await q.enqueue({ kind: 'k.race', payload: i });
+      const [a, b, c] = await Promise.all([q.claim('a', 25, 60_000, ['k.race']), q.claim('b', 25, 60_000, ['k.race']), q.claim('c', 25, 60_000, ['k.race'])]);
+      const ids = [...a!, ...b!, ...c!].map((j) => j.id);
+      expect(ids).toHaveLength(40);
+      expect(new Set(ids).size).toBe(40);
+    });
+
+    it('gives a job whose lease ran out to another worker, and ignores the old owner’s completion', async () => {
+      const q = new JobQueue(storage);
+      await q.enqueue({ kind: 'k.lease', payload: null });
+      const [first] = await q.claim('dead-node', 1, -1000, ['k.lease']); // lease already expired
+      const [second] = await q.claim('live-node', 1, 60_000, ['k.lease']);
+      expect(second?.id).toBe(first?.id);
+      expect(second?.attempts).toBe(2);
+      await q.complete(first!); // the dead node's late completion must not count
+      expect(await q.claim('third', 1, 60_000, ['k.lease'])).toHaveLength(0);
+      await q.complete(second!);
+      const done = await storage.db.selectFrom('jobs').select('status').where('id', '=', second!.id).executeTakeFirstOrThrow();
+      expect(done.status).toBe('done');
+    });
+
+    it('retries a failed job later and finally keeps it as failed', async () => {
+      const q = new JobQueue(storage);
+      await q.enqueue({ kind: 'k.fail', payload: null });
+      const [job] = await q.claim('w', 1, 60_000, ['k.fail']);
+      await q.fail(job!, new Error('smtp down'), 2);
+      expect(await q.claim('w', 1, 60_000, ['k.fail'])).toHaveLength(0); // backed off into the future
+      await storage.db.updateTable('jobs').set({ run_at: nowIso(Date.now() - 1) }).where('id', '=', job!.id).execute();
+      const [again] = await q.claim('w', 1, 60_000, ['k.fail']);
+      await q.fail(again!, new Error('still down'), 2);
+      const row = await storage.db.selectFrom('jobs').selectAll().where('id', '=', job!.id).executeTakeFirstOrThrow();
+      expect(row.status).toBe('failed');
+      expect(row.last_error).toBe('still down');
+    });
+  });
+});
