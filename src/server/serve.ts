@@ -9,6 +9,8 @@ import { openStorage } from '../storage/db.js';
 import { buildApp } from './app.js';
 import type { AppContext } from './context.js';
 import { EventBus } from './event-bus.js';
+import { CHANNEL, PgEventRelay } from './event-relay.js';
+import { sql } from 'kysely';
 
 /** A running server. */
 export interface RunningServer {
@@ -47,10 +49,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = await buildApp(ctx);
   let stopBackground: () => Promise<void> = async () => {};
+  let relay: PgEventRelay | null = null;
   try {
+    if (config.databaseUrl) {
+      relay = new PgEventRelay(config.databaseUrl, bus, log, (payload) => sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(storage.db));
+      await relay.start();
+    }
     await app.listen({ host: config.host, port: config.port });
     stopBackground = startBackgroundWork(ctx);
   } catch (err) {
+    await relay?.close();
     await app.close();
     await storage.close();
     throw err;
@@ -84,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app, ctx, url, setupUrl,
     async close() {
       await stopBackground();
+      await relay?.close();
       await app.close();
       await storage.close();
     },

@@ -38,7 +38,7 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   const server = await startServer(config);
   const url = server.url;
 
-  async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;

@@ -1,0 +1,43 @@
+// Two Hikeshi nodes on one PostgreSQL database: a live view on one sees changes made on the other.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PG } from '../../test/support/databases.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { loadConfig } from '../config/config.js';
+import { type RunningServer, startServer } from './serve.js';
+
+describe.runIf(TEST_PG)('live events across nodes (postgres)', () => {
+  let nodeA: TestServer;
+  let nodeB: RunningServer;
+  beforeAll(async () => {
+    nodeA = await startTestServer('postgres');
+    nodeB = await startServer(loadConfig({ env: {}, overrides: { port: 0, logLevel: 'silent', databaseUrl: nodeA.db.databaseUrl, clockSweepSeconds: 3600 } }));
+  });
+  afterAll(async () => {
+    await nodeB?.close();
+    await nodeA?.close();
+  });
+
+  it('streams an incident declared on node A to a subscriber of node B, once', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${nodeB.url}/api/v1/incidents/events`, { headers: { authorization: `Bearer ${nodeA.admin.token}` }, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += dec.decode(value);
+        if (text.includes('incident.declared')) return;
+      }
+    })();
+    const declared = await nodeA.call('POST', '/api/v1/incidents', { token: nodeA.admin.token, body: { title: 'Seen everywhere', severity: 'SEV3' } });
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))]);
+    await new Promise((r) => setTimeout(r, 200)); // time for a duplicate to arrive, if there were one
+    ctrl.abort();
+    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const seen = events.filter((e) => e.type === 'incident.declared' && e.incidentId === declared.body.id);
+    expect(seen).toHaveLength(1);
+  });
+});
