@@ -65,18 +65,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${shownHost}:${port}`;
-  const base = config.publicUrl?.replace(/\/$/, '') ?? url;
+  const dialHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+  const url = `http://${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${port}`;
+  // People type localhost; programs get the literal address (url) so they never guess the family.
+  const shown = config.publicUrl?.replace(/\/$/, '') ?? (['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? `http://localhost:${port}` : url);
 
   let setupUrl: string | null = null;
   if (await accounts.needsSetup()) {
     const token = await accounts.issueSetupToken();
-    setupUrl = `${base}/setup?token=${encodeURIComponent(token)}`;
+    setupUrl = `${shown}/setup?token=${encodeURIComponent(token)}`;
   }
   log.info({ url, database: storage.dialect, where: storage.where }, 'hikeshi is listening');
   if (options.banner) {
-    const lines = [``, `  Hikeshi is running at ${url}  (database: ${storage.dialect}, ${storage.where})`, `  API docs: ${url}/api/v1/docs`];
+    const lines = [``, `  Hikeshi is running at ${shown}  (database: ${storage.dialect}, ${storage.where})`, `  API docs: ${shown}/api/v1/docs`];
     if (setupUrl) {
       lines.push(
         ``,
