@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { CLOCK_OVERDUE, drainJobs, sweepClocks } from './background.js';
+import { CLOCK_OVERDUE, drainJobs, housekeeping, sweepClocks } from './background.js';
 import { JobQueue } from './queue.js';
 
 const MIN = 60_000;
@@ -54,5 +54,25 @@ describe.each(DATABASE_KINDS)('clock sweep (%s)', (kind) => {
     await sweepClocks(ctx, new JobQueue(ctx.storage), Date.parse(inc.declaredAt) + 24 * 60 * MIN);
     const added = (await ctx.storage.db.selectFrom('jobs').select('dedup_key').execute()).filter((j) => !before.some((b) => b.dedup_key === j.dedup_key));
     expect(added.some((j) => j.dedup_key?.includes(inc.id))).toBe(false);
+  });
+});
+
+describe.each(DATABASE_KINDS)('housekeeping (%s)', (kind) => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer(kind);
+  });
+  afterAll(async () => ts?.close());
+
+  it('drops expired sessions and day-old idempotency keys, keeps fresh ones', async () => {
+    const db = ts.server.ctx.storage.db;
+    await ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, headers: { 'idempotency-key': 'hk-1' }, body: { title: 'Kept key', severity: 'SEV4' } });
+    const sessions = await db.selectFrom('sessions').select('id').execute();
+    expect(sessions.length).toBeGreaterThan(0);
+    await housekeeping(ts.server.ctx, Date.now() + 2 * 3600_000); // two hours on: keys stay, sessions (7 days) stay
+    expect(await db.selectFrom('idempotency_keys').select('key').execute()).toHaveLength(1);
+    await housekeeping(ts.server.ctx, Date.now() + 8 * 24 * 3600_000);
+    expect(await db.selectFrom('idempotency_keys').select('key').execute()).toHaveLength(0);
+    expect(await db.selectFrom('sessions').select('id').execute()).toHaveLength(0);
   });
 });

@@ -32,6 +32,16 @@ export async function sweepClocks(ctx: AppContext, queue: JobQueue, now = Date.n
   return enqueued;
 }
 
+const HOUR = 3600_000;
+
+/** Drops what has served its purpose: expired sessions, day-old idempotency keys, week-old finished jobs. */
+export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<void> {
+  const db = ctx.storage.db;
+  await db.deleteFrom('sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
+  await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now - 24 * HOUR).toISOString()).execute();
+  await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
+}
+
 /** Runs every due job once; returns how many ran. */
 export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string): Promise<number> {
   let ran = 0;
@@ -57,12 +67,17 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
   const owner = `${hostname()}:${process.pid}:${newId()}`;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let lastHousekeeping = 0;
   const tick = () => {
     running = running.then(async () => {
       if (stopped) return;
       try {
         await sweepClocks(ctx, queue);
         await drainJobs(ctx, queue, owner);
+        if (Date.now() - lastHousekeeping > HOUR) {
+          lastHousekeeping = Date.now();
+          await housekeeping(ctx);
+        }
       } catch (err) {
         if (!stopped) ctx.log.error({ err }, 'background work failed; retrying next tick');
       }

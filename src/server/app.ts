@@ -27,6 +27,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: true,
+    // Live streams never go idle; without this a shutdown would wait for every browser to leave.
+    forceCloseConnections: true,
     // Request ids show up in logs and in the audit log, so one can follow a request through both.
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
@@ -35,6 +37,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // JSON only: a text/plain body (which a cross-site form can send without a preflight) is 415, not parsed as a string.
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST)) {
       // The UI routes on the client: any other GET gets the app's index.html.
