@@ -5,7 +5,7 @@ import { z } from 'zod';
 /** The server's settings: `hikeshi.yaml` (optional) overridden by `HIKESHI_*` environment variables. */
 export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; 0.0.0.0 for all interfaces'),
-  port: z.coerce.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks a free one'),
+  port: num(z.number().int().min(0).max(65535)).default(8080).describe('TCP port; 0 picks a free one'),
   publicUrl: z.url().optional().describe('Base URL people use to reach this server (links in messages)'),
   dataDir: z.string().min(1).default('./data').describe('Where the embedded SQLite database lives'),
   databaseUrl: z
@@ -14,12 +14,18 @@ export const ConfigSchema = z.strictObject({
     .optional()
     .describe('PostgreSQL connection URL; unset means embedded SQLite'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  sessionTtlHours: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  sessionTtlHours: num(z.number().int().min(1).max(24 * 90)).default(24 * 7),
   secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
-  rateLimitPerMinute: z.coerce.number().int().min(1).default(1200).describe('Requests per minute per client'),
-  bodyLimitBytes: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
-  clockSweepSeconds: z.coerce.number().min(0.05).max(3600).default(15).describe('How often overdue clocks are checked'),
+  rateLimitPerMinute: num(z.number().int().min(1)).default(1200).describe('Requests per minute per client'),
+  bodyLimitBytes: num(z.number().int().min(1024).max(64 * 1024 * 1024)).default(1024 * 1024),
+  trustProxy: z.string().min(1).optional().describe('Reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); unset trusts none'),
+  clockSweepSeconds: num(z.number().min(0.05).max(3600)).default(15).describe('How often overdue clocks are checked'),
 });
+
+/** A number, also from a numeric string (env values are strings); blank, null and booleans are refused, never read as 0 or 1. */
+function num<T extends z.ZodNumber>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
+}
 
 /** Validated configuration. */
 export type Config = z.infer<typeof ConfigSchema>;

@@ -26,12 +26,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy ?? false,
     // Live streams never go idle; without this a shutdown would wait for every browser to leave.
     forceCloseConnections: true,
     // Request ids show up in logs and in the audit log, so one can follow a request through both.
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false } },
+    // URLs the router refuses (bad escapes, over-long ids) get a problem document too.
+    frameworkErrors: (error, req, reply) => errorHandler(error, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -65,8 +67,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     global: true,
     max: ctx.config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // One budget per API token or session, else per address.
-    keyGenerator: (req) => req.headers.authorization ?? req.cookies?.hikeshi_session ?? req.ip,
+    // One budget per API token or session, else per address. Only a cookie that authenticated counts
+    // (auth runs first): a made-up cookie must not buy a fresh budget for guessing passwords.
+    keyGenerator: (req) => req.headers.authorization ?? req.sessionSecret ?? req.ip,
     errorResponseBuilder: (_req, context) => {
       const err = new HttpProblem(429, 'Too many requests', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`);
       return Object.assign(err, { statusCode: 429 });

@@ -8,6 +8,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { userId: string; key: string } | null;
   }
+  interface FastifyContextConfig {
+    /** false: the answer carries a secret, so it is never kept for replays (a retry runs again). */
+    idempotent?: boolean;
+  }
 }
 
 const IN_FLIGHT = 0;
@@ -28,7 +32,7 @@ export function registerIdempotency(app: FastifyInstance, storage: Storage): voi
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || key === undefined || !req.actor?.userId) return;
+    if (req.method !== 'POST' || key === undefined || !req.actor?.userId || req.routeOptions.config.idempotent === false) return;
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new HttpProblem(400, 'Invalid request', 'Idempotency-Key must be 1–255 visible ASCII characters', [{ field: 'header.idempotency-key', message: 'invalid' }]);
     }

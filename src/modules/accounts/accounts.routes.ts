@@ -131,6 +131,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post('/tokens', {
       preHandler: requireRole('viewer'),
+      config: { idempotent: false },
       schema: { tags: ['accounts'], summary: 'Create an API token; the secret is in this response only', body: TokenCreateSchema, response: { 201: TokenCreatedSchema } },
     }, async (req, reply) => reply.code(201).send(await accounts.createToken(actorOf(req), req.body.name, req.body.expiresInDays)));
 
