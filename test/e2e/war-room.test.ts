@@ -1,0 +1,177 @@
+// The war room in a real Chromium against a real server: setup → declare → task → decision →
+// public update → resolve, as a person would do it, with the keyboard where the UI promises it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { type RunningServer, startServer } from '../../src/server/serve.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST_INDEX = join(ROOT, 'dist/web/index.html');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Newest modification time under a folder (or of a file). */
+function newest(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), st.mtimeMs);
+}
+
+/** Builds the UI when dist/web is missing or older than its sources. */
+function buildWebIfStale(): void {
+  const sources = Math.max(
+    newest(join(ROOT, 'web/src')), newest(join(ROOT, 'web/index.html')), newest(join(ROOT, 'web/vite.config.ts')),
+    newest(join(ROOT, 'src/shared/render.ts')), newest(join(ROOT, 'src/shared/phases.ts')),
+  );
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+/** Waits until the locator is visible (playwright-core has no expect of its own). */
+async function visible(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: 'visible' });
+}
+
+/** Waits until the locator's text contains a string or matches a pattern. */
+async function hasText(locator: Locator, text: string | RegExp): Promise<void> {
+  const read = async () => (await locator.first().textContent()) ?? '';
+  if (typeof text === 'string') await expect.poll(read, { timeout: 10_000 }).toContain(text);
+  else await expect.poll(read, { timeout: 10_000 }).toMatch(text);
+}
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+/** A second tab on the incident list, to see it update live. */
+let watcher: Page;
+let dataDir: string;
+
+describe.skipIf(!existsSync(CHROMIUM))('war room in the browser', () => {
+  beforeAll(async () => {
+    buildWebIfStale();
+    dataDir = mkdtempSync(join(tmpdir(), 'hikeshi-e2e-'));
+    server = await startServer(loadConfig({ env: {}, overrides: { port: 0, dataDir, logLevel: 'silent', clockSweepSeconds: 1 } }));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'Asia/Tokyo', colorScheme: 'dark' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs an incident from declaration to resolution', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // The browser logs refused requests (the task without a purpose is one, on purpose); only script
+    // errors and server failures count.
+    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+    page.on('response', (r) => { if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`); });
+
+    // First start: the one-time setup link creates the admin and signs in.
+    expect(server.setupUrl).toBeTruthy();
+    const setupUrl = new URL(server.setupUrl ?? '');
+    await page.goto(setupUrl.href);
+    await page.getByLabel('Your name').fill('Aiko Tanaka');
+    await page.getByLabel('E-mail').fill('aiko@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    await visible(page.getByRole('heading', { name: 'Incidents', level: 1 }));
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    // A second window watches the list; it must learn of the new incident without a reload.
+    // A window of its own (a background tab would be throttled), signed in with the same cookie.
+    const watcherContext = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'en-US', colorScheme: 'dark' });
+    await watcherContext.addCookies(await page.context().cookies());
+    watcher = await watcherContext.newPage();
+    watcher.setDefaultTimeout(10_000);
+    await watcher.goto(`${setupUrl.origin}/`);
+    await visible(watcher.getByText('No incidents here'));
+
+    // "n" opens the declare dialog from the list.
+    await page.locator('body').press('n');
+    const dialog = page.getByRole('dialog', { name: 'Declare an incident' });
+    await visible(dialog);
+    await dialog.getByLabel('Title', { exact: true }).fill('Checkout fails for card payments');
+    await dialog.getByRole('radio', { name: /SEV1/ }).check();
+    await dialog.getByLabel('Summary').fill('Payment API answers 502 since 01:58');
+    await dialog.getByLabel('Affected services').fill('checkout, payments-api');
+    await dialog.getByRole('button', { name: 'Declare' }).click();
+    await page.waitForURL(/\/incidents\/INC-1$/);
+    await visible(page.getByRole('heading', { name: 'Checkout fails for card payments', level: 1 }));
+    await hasText(page.getByTestId('clock-first-public'), /due in \d+:\d\d/);
+    await visible(watcher.getByRole('link', { name: 'Checkout fails for card payments' }));
+
+    // A task without a purpose is refused by the server, and its message shows beside the field.
+    const taskForm = page.getByTestId('task-form');
+    await taskForm.getByLabel('Who').selectOption({ label: 'Aiko Tanaka (me)' });
+    await taskForm.getByLabel('What to do').fill('Roll back payments-api to v41');
+    await taskForm.getByRole('button', { name: 'Assign task' }).click();
+    await hasText(page.getByTestId('error-task-purpose'), /a task needs a purpose/);
+
+    await taskForm.getByLabel('For what purpose (why)').fill('Restore card payments');
+    await taskForm.getByRole('button', { name: 'Assign task' }).click();
+    await hasText(page.getByTestId('tasks-open').getByTestId('task-card'), 'Roll back payments-api to v41');
+    await expect.poll(() => page.getByTestId('error-task-purpose').count()).toBe(0);
+
+    // A decision with the risk accepted.
+    const decisionForm = page.getByTestId('decision-form');
+    await decisionForm.getByLabel('Decision', { exact: true }).fill('Roll back payments-api');
+    await decisionForm.getByLabel('Why', { exact: true }).fill('v42 went out at 01:55, errors began at 01:58');
+    await decisionForm.getByLabel('Risk accepted').fill('Refund fix in v42 is lost until re-deployed');
+    await decisionForm.getByRole('button', { name: 'Record decision' }).click();
+    await hasText(page.getByTestId('decisions'), 'Refund fix in v42 is lost until re-deployed');
+
+    // The public update: the preview shows the phase prefix in both languages.
+    const composer = page.getByTestId('composer');
+    await page.getByRole('tab', { name: 'Public' }).click();
+    await composer.getByLabel('Message').fill('Card payments are failing. We are working on it.');
+    await hasText(page.getByTestId('preview-en'), '[Investigating] Card payments are failing.');
+    await hasText(page.getByTestId('preview-ja'), '【調査中】');
+    await composer.getByRole('button', { name: 'Post to Public' }).click();
+    await hasText(page.getByTestId('updates-public'), '[Investigating] Card payments are failing.');
+    await hasText(page.getByTestId('clock-first-public'), 'sent after');
+
+    // Resolve.
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await visible(page.getByRole('button', { name: 'Reopen' }));
+
+    // The timeline holds every step.
+    const timeline = page.getByTestId('timeline');
+    for (const kind of ['incident.declared', 'task.created', 'decision.recorded', 'update.posted']) {
+      await visible(timeline.locator(`li[data-kind="${kind}"]`).first());
+    }
+    await expect.poll(() => timeline.locator('li[data-kind="phase.changed"]').filter({ hasText: /resolved/i }).count()).toBe(1);
+
+    // Star the task; "starred only" keeps starred events alone.
+    const taskEvent = timeline.locator('li[data-kind="task.created"]');
+    await taskEvent.getByRole('button', { name: 'Star' }).click();
+    await expect.poll(() => taskEvent.getByRole('button', { name: 'Unstar' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByLabel('Starred only').check();
+    await visible(timeline.locator('li[data-kind="task.created"]'));
+    await expect.poll(() => timeline.locator('li[data-kind="incident.declared"]').count()).toBe(0);
+    await expect.poll(async () => (await timeline.locator('li').count()) === (await timeline.locator('li.starred').count())).toBe(true);
+    await page.getByLabel('Starred only').uncheck();
+
+    // The header switches the language; the timeline comes back in Japanese words.
+    await page.getByRole('button', { name: '日本語' }).click();
+    await visible(page.getByRole('heading', { name: 'タイムライン', exact: true }));
+    await visible(page.getByRole('button', { name: '再オープン' }));
+    await page.getByRole('button', { name: 'EN' }).click();
+    await visible(page.getByRole('heading', { name: 'Timeline', exact: true }));
+
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results/war-room.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});

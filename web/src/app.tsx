@@ -1,0 +1,132 @@
+// Boots the UI: setup or sign-in first, then the signed-in shell with its pages.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { AppContext, type AppContextValue, browserLocale, useApp } from './app-context.js';
+import { Header } from './components/header.js';
+import { formatters } from './format.js';
+import { translator } from './i18n/index.js';
+import { AdminAuditPage } from './pages/admin-audit.js';
+import { AdminUsersPage } from './pages/admin-users.js';
+import { IncidentListPage } from './pages/incident-list.js';
+import { ProfilePage } from './pages/profile.js';
+import { SetupPage } from './pages/setup.js';
+import { SignInPage } from './pages/sign-in.js';
+import { WarRoomPage } from './pages/war-room.js';
+import { navigate, useLocation } from './router.js';
+import type { IncidentSettings, Locale, Session, User } from './types.js';
+
+type Boot =
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'setup' }
+  | { state: 'signin' }
+  | { state: 'ready'; user: User; settings: IncidentSettings; users: User[] };
+
+/** The whole UI. */
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [guestLocale, setGuestLocale] = useState<Locale>(browserLocale);
+
+  const enter = useCallback(async (session: Session) => {
+    setCsrfToken(session.csrfToken);
+    const [settings, users] = await Promise.all([
+      api<IncidentSettings>('GET', '/settings/incidents'),
+      api<{ users: User[] }>('GET', '/users'),
+    ]);
+    setBoot({ state: 'ready', user: session.user, settings, users: users.users });
+  }, []);
+
+  const start = useCallback(async () => {
+    setBoot({ state: 'loading' });
+    try {
+      const { needsSetup } = await api<{ needsSetup: boolean }>('GET', '/setup');
+      if (needsSetup) return setBoot({ state: 'setup' });
+      try {
+        await enter(await api<Session>('GET', '/session'));
+      } catch (e) {
+        if (e instanceof ApiError && e.problem.status === 401) setBoot({ state: 'signin' });
+        else throw e;
+      }
+    } catch (e) {
+      setBoot({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }, [enter]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setBoot({ state: 'signin' }));
+    void start();
+  }, [start]);
+
+  const signedIn = useCallback(async (session: Session) => {
+    await enter(session);
+    const path = window.location.pathname;
+    if (path === '/setup' || path === '/signin') navigate('/', true);
+  }, [enter]);
+
+  const t = translator(boot.state === 'ready' ? boot.user.locale : guestLocale);
+
+  if (boot.state === 'loading') return <div className="boot" aria-busy="true">{t('app.loading')}</div>;
+  if (boot.state === 'error') {
+    return (
+      <main className="boot" role="alert">
+        <p>{t('app.error')}: {boot.message}</p>
+        <button type="button" onClick={() => void start()}>{t('app.retry')}</button>
+      </main>
+    );
+  }
+  if (boot.state === 'setup') return <SetupPage t={t} locale={guestLocale} setLocale={setGuestLocale} onDone={signedIn} />;
+  if (boot.state === 'signin') return <SignInPage t={t} locale={guestLocale} setLocale={setGuestLocale} onDone={signedIn} />;
+  return <Shell boot={boot} setBoot={setBoot} />;
+}
+
+function Shell({ boot, setBoot }: { boot: Extract<Boot, { state: 'ready' }>; setBoot: (b: Boot) => void }) {
+  const { user, settings, users } = boot;
+  const ctx = useMemo<AppContextValue>(() => {
+    const t = translator(user.locale);
+    return {
+      user, settings, users, locale: user.locale, t,
+      fmt: formatters(user.locale, user.timeZone, t),
+      setUser: (u) => setBoot({ ...boot, user: u, users: users.map((x) => (x.id === u.id ? u : x)) }),
+      setLocale: (locale) => {
+        setBoot({ ...boot, user: { ...user, locale } });
+        api<User>('PATCH', '/me', { locale }).catch(() => {});
+      },
+      reloadUsers: () => {
+        api<{ users: User[] }>('GET', '/users').then((r) => setBoot({ ...boot, users: r.users })).catch(() => {});
+      },
+      signOut: () => {
+        api('DELETE', '/session').catch(() => {}).finally(() => {
+          setCsrfToken('');
+          setBoot({ state: 'signin' });
+          navigate('/', true);
+        });
+      },
+    };
+  }, [boot, user, settings, users, setBoot]);
+
+  useEffect(() => {
+    document.documentElement.lang = user.locale;
+  }, [user.locale]);
+
+  return (
+    <AppContext.Provider value={ctx}>
+      <a className="skip" href="#main">{ctx.t('app.skip')}</a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </AppContext.Provider>
+  );
+}
+
+function Routes() {
+  const { path } = useLocation();
+  const { user, t } = useApp();
+  const incident = /^\/incidents\/([^/]+)\/?$/.exec(path);
+  if (path === '/' || path === '/incidents' || path === '/setup' || path === '/signin') return <IncidentListPage />;
+  if (incident?.[1]) return <WarRoomPage key={incident[1]} incidentRef={decodeURIComponent(incident[1])} />;
+  if (path === '/profile') return <ProfilePage />;
+  if (path === '/admin/users' && user.role === 'admin') return <AdminUsersPage />;
+  if (path === '/admin/audit' && user.role === 'admin') return <AdminAuditPage />;
+  return <p className="page">{t('app.notFound')}</p>;
+}
