@@ -37,6 +37,12 @@ export function createLogger(level: Config['logLevel']): Logger {
   });
 }
 
+/** The flag that points `hikeshi admin create` at the same database as this server. */
+function whereFlag(config: Config): string {
+  if (config.databaseUrl) return ' --database-url "$HIKESHI_DATABASE_URL"';
+  return config.dataDir === './data' ? '' : ` --data-dir ${JSON.stringify(config.dataDir)}`;
+}
+
 /** Opens storage, wires the rooms, starts background work and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -83,7 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         ``,
         `  First start: no users yet. Create the first admin by opening this one-time link (valid 24 h):`,
         `    ${setupUrl}`,
-        `  or from a shell:  npx hikeshi admin create --email you@example.com --name "Your Name"`,
+        `  or from a shell:  npx hikeshi admin create --email you@example.com --name "Your Name"${whereFlag(config)}`,
       );
     }
     process.stdout.write(lines.join('\n') + '\n\n');
