@@ -3,7 +3,7 @@
 import { type Locale, PHASE_PREFIX, type Phase } from './phases.js';
 
 type Data = Record<string, unknown>;
-type Describe = (d: Data) => string;
+type Describe = (d: Data, timeZone: string) => string;
 
 const s = (v: unknown): string => (v == null ? '' : String(v));
 
@@ -22,6 +22,17 @@ const TASK_STATUS: Record<Locale, Record<string, string>> = {
 
 const phase = (l: Locale, p: unknown) => PHASE_PREFIX[l][p as Phase] ?? s(p);
 
+/** 14:05 JST: a stored time as the reader's wall clock. */
+function clock(l: Locale, iso: unknown, timeZone: string): string {
+  const t = Date.parse(s(iso));
+  if (Number.isNaN(t)) return s(iso);
+  try {
+    return new Intl.DateTimeFormat(l === 'ja' ? 'ja-JP' : 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(t);
+  } catch {
+    return s(iso);
+  }
+}
+
 const TEXT: Record<Locale, Record<string, Describe>> = {
   en: {
     'incident.declared': (d) => `Declared ${s(d.severity)}: ${s(d.title)}${d.drill ? ' (drill)' : ''}; commander ${s(d.commander)}`,
@@ -37,7 +48,7 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
     'task.updated': (d) => `Task “${s(d.action)}” (${s(d.owner)}) is ${TASK_STATUS.en[s(d.status)] ?? s(d.status)}`,
     'decision.recorded': (d) => `Decision by ${s(d.decidedBy)}: ${s(d.decision)} — why: ${s(d.rationale)} — risk accepted: ${s(d.risk)}`,
     'update.posted': (d) => `Update to ${AUDIENCE.en[s(d.audience)] ?? s(d.audience)}: ${s(d.renderedEn)}`,
-    'clock.overdue': (d) => `${CLOCK.en[s(d.clock)] ?? s(d.clock)} is overdue (was due ${s(d.dueAt)})`,
+    'clock.overdue': (d, tz) => `${CLOCK.en[s(d.clock)] ?? s(d.clock)} is overdue (was due ${clock('en', d.dueAt, tz)})`,
     note: () => '',
   },
   ja: {
@@ -54,15 +65,15 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
     'task.updated': (d) => `タスク「${s(d.action)}」（${s(d.owner)}）: ${TASK_STATUS.ja[s(d.status)] ?? s(d.status)}`,
     'decision.recorded': (d) => `${s(d.decidedBy)} の判断: ${s(d.decision)}（理由: ${s(d.rationale)}／許容したリスク: ${s(d.risk)}）`,
     'update.posted': (d) => `${AUDIENCE.ja[s(d.audience)] ?? s(d.audience)}向け報告: ${s(d.renderedJa)}`,
-    'clock.overdue': (d) => `${CLOCK.ja[s(d.clock)] ?? s(d.clock)}の期限切れ（期限 ${s(d.dueAt)}）`,
+    'clock.overdue': (d, tz) => `${CLOCK.ja[s(d.clock)] ?? s(d.clock)}の期限切れ（期限 ${clock('ja', d.dueAt, tz)}）`,
     note: () => '',
   },
 };
 
-/** What a timeline event says, in the reader's language; a note's own text is appended. */
-export function describeEvent(kind: string, data: Data | null, note: string, locale: Locale): string {
+/** What a timeline event says, in the reader's language and time zone; a note's own text is appended. */
+export function describeEvent(kind: string, data: Data | null, note: string, locale: Locale, timeZone = 'UTC'): string {
   const describe = TEXT[locale][kind];
-  const said = describe ? describe(data ?? {}) : kind;
+  const said = describe ? describe(data ?? {}, timeZone) : kind;
   if (!note) return said;
   return said ? `${said} — ${note}` : note;
 }

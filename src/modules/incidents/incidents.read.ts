@@ -93,14 +93,14 @@ export class IncidentReader {
     };
   }
 
-  timelineEvent(e: TimelineEventsTable, names: Names, locale: Locale): TimelineEvent {
+  timelineEvent(e: TimelineEventsTable, names: Names, locale: Locale, timeZone = 'UTC'): TimelineEvent {
     const data = e.data_json ? (JSON.parse(e.data_json) as Record<string, unknown>) : null;
     return {
       id: e.id,
       at: e.at,
       kind: e.kind,
       actor: ref(names, e.actor_id),
-      body: describeEvent(e.kind, data, e.body, locale),
+      body: describeEvent(e.kind, data, e.body, locale, timeZone),
       data,
       starred: e.starred === 1,
     };
@@ -152,9 +152,9 @@ export class IncidentReader {
     };
   }
 
-  async timeline(db: Db, incidentId: string, starredOnly: boolean, locale: Locale): Promise<TimelineEvent[]> {
+  async timeline(db: Db, incidentId: string, starredOnly: boolean, locale: Locale, timeZone: string): Promise<TimelineEvent[]> {
     const rows = await repo.timelineOf(db, incidentId, starredOnly);
     const names = await this.users.userNames([...new Set(rows.map((r) => r.actor_id).filter((id): id is string => !!id))], db);
-    return rows.map((r) => this.timelineEvent(r, names, locale));
+    return rows.map((r) => this.timelineEvent(r, names, locale, timeZone));
   }
 }

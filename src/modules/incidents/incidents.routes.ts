@@ -98,7 +98,10 @@ export function incidentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: z.strictObject({ starred: z.enum(['true', 'false']).optional(), lang: z.enum(['en', 'ja']).optional() }),
         response: { 200: z.object({ events: z.array(TimelineEventSchema) }) },
       },
-    }, async (req) => ({ events: await svc.timeline(req.params.id, { starredOnly: req.query.starred === 'true', locale: req.query.lang ?? (await ctx.accounts.getUser(actorOf(req).userId ?? '')).locale }) }));
+    }, async (req) => {
+      const me = await ctx.accounts.getUser(actorOf(req).userId ?? '');
+      return { events: await svc.timeline(req.params.id, { starredOnly: req.query.starred === 'true', locale: req.query.lang ?? me.locale, timeZone: me.timeZone }) };
+    });
 
     app.post('/incidents/:id/timeline', {
       ...responder,

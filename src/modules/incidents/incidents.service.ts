@@ -55,10 +55,10 @@ export class IncidentsService {
     return this.read.detail(this.db, row, await this.settings.incidentSettings());
   }
 
-  async timeline(idOrRef: string, opts: { starredOnly: boolean; locale: Locale }): Promise<TimelineEvent[]> {
+  async timeline(idOrRef: string, opts: { starredOnly: boolean; locale: Locale; timeZone: string }): Promise<TimelineEvent[]> {
     const row = await repo.findIncident(this.db, idOrRef);
     if (!row) throw problems.notFound('Incident', idOrRef);
-    return this.read.timeline(this.db, row.id, opts.starredOnly, opts.locale);
+    return this.read.timeline(this.db, row.id, opts.starredOnly, opts.locale, opts.timeZone);
   }
 
   // ---- the mutation frame ----
