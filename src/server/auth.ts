@@ -37,9 +37,9 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw problems.unauthorized('The Authorization header must be "Bearer <token>"');
+      if (!match?.[1]) throw problems.unauthorized('The Authorization header must be "Bearer <token>"', 'Authorization ヘッダーは "Bearer <トークン>" の形にしてください');
       const found = await accounts.authenticateToken(match[1]);
-      if (!found) throw problems.unauthorized('The API token is unknown, revoked or expired');
+      if (!found) throw problems.unauthorized('The API token is unknown, revoked or expired', 'API トークンが不明・失効・期限切れのいずれかです');
       req.actor = {
         type: 'token', userId: found.user.id, name: found.user.name, role: found.user.role as Role,
         tokenId: found.token.id, requestId: req.id, ip: req.ip,
@@ -53,7 +53,7 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, found.csrfToken)) {
-        throw problems.forbidden('Missing or wrong X-CSRF-Token header for a cookie-authenticated request');
+        throw problems.forbidden('Missing or wrong X-CSRF-Token header for a cookie-authenticated request', 'X-CSRF-Token ヘッダーがないか違います。ページを再読み込みしてください');
       }
     }
     req.sessionSecret = cookie;
@@ -64,8 +64,8 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
 /** A preHandler that lets through callers with at least `role`. */
 export function requireRole(role: Role) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (!req.actor) throw problems.unauthorized('Sign in, or send an API token as "Authorization: Bearer <token>"');
-    if (!roleAtLeast(req.actor.role, role)) throw problems.forbidden(`This needs the ${role} role; you are ${req.actor.role}`);
+    if (!req.actor) throw problems.unauthorized('Sign in, or send an API token as "Authorization: Bearer <token>"', 'サインインするか、API トークンを "Authorization: Bearer <トークン>" で送ってください');
+    if (!roleAtLeast(req.actor.role, role)) throw problems.forbidden(`This needs the ${role} role; you are ${req.actor.role}`, `この操作には ${role} ロールが必要です（あなたは ${req.actor.role}）`);
   };
 }
 

@@ -1,11 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fieldMessageJa, type IssueFacts, localeFromHeader, notFoundJa, titleJa } from './problem-i18n.js';
 
 /** One field-level problem: `field` is a dotted path such as `body.tasks.0.owner`. */
 export interface FieldError {
   field: string;
   message: string;
+  /** What the validator knew, so the message can be put into the reader's language (never sent). */
+  issue?: IssueFacts;
 }
 
 /** The RFC 9457 problem document every error response carries. */
@@ -25,6 +28,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** The detail for Japanese readers, when the service can say it. */
+    readonly detailJa?: string,
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
@@ -33,12 +38,12 @@ export class HttpProblem extends Error {
 
 /** Shorthands for the problems services raise most. */
 export const problems = {
-  notFound: (what: string, id: string) => new HttpProblem(404, 'Not found', `${what} ${id} does not exist`),
+  notFound: (what: string, id: string) => new HttpProblem(404, 'Not found', `${what} ${id} does not exist`, undefined, notFoundJa(what, id)),
   invalid: (field: string, message: string) =>
     new HttpProblem(422, 'Invalid request', `${field}: ${message}`, [{ field, message }]),
-  conflict: (detail: string) => new HttpProblem(409, 'Conflict', detail),
-  forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail),
-  unauthorized: (detail: string) => new HttpProblem(401, 'Unauthorized', detail),
+  conflict: (detail: string, detailJa?: string) => new HttpProblem(409, 'Conflict', detail, undefined, detailJa),
+  forbidden: (detail: string, detailJa?: string) => new HttpProblem(403, 'Forbidden', detail, undefined, detailJa),
+  unauthorized: (detail: string, detailJa?: string) => new HttpProblem(401, 'Unauthorized', detail, undefined, detailJa),
 };
 
 const TYPE_BASE = 'https://hikeshi.dev/problems/';
@@ -47,15 +52,21 @@ function slug(title: string): string {
   return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** Sends a problem document. */
+const fieldLine = (errors: FieldError[]) => errors.map((f) => `${f.field}: ${f.message}`).join('; ');
+
+/** Sends a problem document, in Japanese when the reader asked for it (Accept-Language: ja). */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: HttpProblem): FastifyReply {
+  const ja = localeFromHeader(request.headers['accept-language']) === 'ja';
+  const errors = (p.errors ?? []).map((f) => ({ field: f.field, message: ja ? fieldMessageJa(f.message, f.issue) : f.message }));
+  let detail = p.detail;
+  if (ja) detail = p.detailJa ?? (p.errors?.length && p.detail === fieldLine(p.errors) ? fieldLine(errors) : p.detail);
   const body: z.infer<typeof ProblemSchema> = {
     type: TYPE_BASE + slug(p.title),
-    title: p.title,
+    title: ja ? titleJa(p.title) : p.title,
     status: p.status,
-    ...(p.detail ? { detail: p.detail } : {}),
+    ...(detail ? { detail } : {}),
     instance: request.url,
-    ...(p.errors?.length ? { errors: p.errors } : {}),
+    ...(errors.length ? { errors } : {}),
   };
   return reply.code(p.status).type('application/problem+json').serializer(JSON.stringify).send(body);
 }
@@ -72,9 +83,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       if (v.keyword === 'unrecognized_keys' && keys?.length) {
         return keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field' }));
       }
-      return [{ field: path.join('.'), message: v.message ?? 'invalid' }];
+      return [{ field: path.join('.'), message: v.message ?? 'invalid', issue: { code: v.keyword, ...(v.params as object) } }];
     });
-    const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    const detail = fieldLine(fields);
     return sendProblem(reply, request, new HttpProblem(400, 'Invalid request', detail, fields));
   }
   if (isResponseSerializationError(error)) {

@@ -2,11 +2,17 @@
 import type { Problem } from './types.js';
 
 let csrfToken = '';
+let language = 'en';
 let onUnauthorized: () => void = () => {};
 
 /** Remembers the CSRF token every non-GET request must echo. */
 export function setCsrfToken(token: string): void {
   csrfToken = token;
+}
+
+/** The language the server should answer problems in (the signed-in user's, or the guest's choice). */
+export function setLanguage(locale: string): void {
+  language = locale;
 }
 
 /** Called when the server answers 401 (the session expired): the app shows the sign-in page. */
@@ -31,7 +37,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Calls /api/v1{path}; throws ApiError on a non-2xx answer. */
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': language };
   let payload: string | undefined;
   if (method !== 'GET' && method !== 'DELETE') {
     headers['Content-Type'] = 'application/json';
@@ -42,7 +48,8 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   try {
     res = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: 'same-origin' });
   } catch {
-    throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: 'The server cannot be reached' });
+    const ja = language === 'ja';
+    throw new ApiError({ type: 'about:blank', title: ja ? '通信エラー' : 'Network error', status: 0, detail: ja ? 'サーバーに接続できません' : 'The server cannot be reached' });
   }
   const text = await res.text();
   let data: unknown;

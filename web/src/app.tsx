@@ -1,6 +1,6 @@
 // Boots the UI: setup or sign-in first, then the signed-in shell with its pages.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from './api.js';
 import { AppContext, type AppContextValue, browserLocale, useApp } from './app-context.js';
 import { Header } from './components/header.js';
 import { formatters } from './format.js';
@@ -64,6 +64,7 @@ export function App() {
   }, [enter]);
 
   const t = translator(boot.state === 'ready' ? boot.user.locale : guestLocale);
+  setLanguage(boot.state === 'ready' ? boot.user.locale : guestLocale);
 
   if (boot.state === 'loading') return <div className="boot" aria-busy="true">{t('app.loading')}</div>;
   if (boot.state === 'error') {

@@ -76,9 +76,10 @@ export class AccountsService {
   /** Creates the first admin with a setup token; refused once any user exists. */
   async completeSetup(input: z.output<typeof SetupSchema>, ip?: string): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
-      if ((await repo.countUsers(trx)) > 0) throw problems.conflict('Setup is already done: sign in instead');
+      if ((await repo.countUsers(trx)) > 0) throw problems.conflict('Setup is already done: sign in instead', 'セットアップは完了しています。サインインしてください');
       if (!(await repo.consumeSetupToken(trx, hashSecret(input.token), nowIso()))) {
-        throw new HttpProblem(403, 'Forbidden', 'The setup token is unknown, used or expired; restart the server for a new one, or run `hikeshi admin create`', [{ field: 'body.token', message: 'invalid or expired' }]);
+        throw new HttpProblem(403, 'Forbidden', 'The setup token is unknown, used or expired; restart the server for a new one, or run `hikeshi admin create`', [{ field: 'body.token', message: 'invalid or expired' }],
+          'セットアップ用トークンが不明・使用済み・期限切れのいずれかです。サーバーを再起動して新しいリンクを得るか、`hikeshi admin create` を実行してください');
       }
       const { token: _token, ...rest } = input;
       return this.insertUser(trx, { ...SYSTEM_ACTOR, ip }, { ...rest, role: 'admin' });
@@ -138,7 +139,7 @@ export class AccountsService {
       const before = await repo.findUserById(trx, id);
       if (!before) throw problems.notFound('User', id);
       if (actor.userId === id && (patch.role && patch.role !== 'admin' || patch.disabled)) {
-        throw problems.conflict('You cannot demote or disable yourself; ask another admin');
+        throw problems.conflict('You cannot demote or disable yourself; ask another admin', '自分自身の降格や無効化はできません。他の管理者に依頼してください');
       }
       const set: Partial<UsersTable> = {};
       if (patch.name !== undefined) set.name = patch.name;
@@ -167,7 +168,7 @@ export class AccountsService {
       if (patch.timeZone !== undefined) set.time_zone = patch.timeZone;
       if (patch.newPassword !== undefined) {
         if (!patch.currentPassword || !before.password_hash || !(await verifyPassword(patch.currentPassword, before.password_hash))) {
-          throw new HttpProblem(403, 'Forbidden', 'The current password is wrong', [{ field: 'body.currentPassword', message: 'does not match' }]);
+          throw new HttpProblem(403, 'Forbidden', 'The current password is wrong', [{ field: 'body.currentPassword', message: 'does not match' }], '現在のパスワードが違います');
         }
         set.password_hash = await hashPassword(patch.newPassword);
       }
@@ -196,7 +197,7 @@ export class AccountsService {
       await recordAudit(this.db, { type: 'user', userId: row?.id ?? null, name: email, role: 'viewer', ip }, {
         action: 'session.signin_failed', targetType: 'user', targetId: row?.id ?? null,
       });
-      throw problems.unauthorized('E-mail or password is wrong, or the account is disabled');
+      throw problems.unauthorized('E-mail or password is wrong, or the account is disabled', 'メールアドレスかパスワードが違うか、アカウントが無効です');
     }
     const secret = newSecret();
     const csrfToken = newSecret();

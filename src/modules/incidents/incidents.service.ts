@@ -106,7 +106,7 @@ export class IncidentsService {
 
   private async requireUser(userId: string, field: string): Promise<string> {
     const name = (await this.users.userNames([userId])).get(userId);
-    if (!name) throw new HttpProblem(422, 'Invalid request', `${field}: no user with id ${userId}`, [{ field, message: 'unknown user' }]);
+    if (!name) throw new HttpProblem(422, 'Invalid request', `${field}: no user with id ${userId}`, [{ field, message: 'unknown user' }], `${field}: ID ${userId} のユーザーは存在しません`);
     return name;
   }
 
@@ -197,7 +197,10 @@ export class IncidentsService {
       const detail = from === to
         ? `INC-${row.number} is already ${to}`
         : `INC-${row.number} is resolved; reopen it (to investigating or identified) before moving it to ${to}`;
-      throw new HttpProblem(409, 'Phase change not allowed', detail, [{ field: 'body.phase', message: `cannot go from ${from} to ${to}` }]);
+      const detailJa = from === to
+        ? `INC-${row.number} はすでに ${PHASE_PREFIX.ja[to]} です`
+        : `INC-${row.number} は復旧済みです。${PHASE_PREFIX.ja[to]} にする前に、調査中か原因特定として再開してください`;
+      throw new HttpProblem(409, 'Phase change not allowed', detail, [{ field: 'body.phase', message: `cannot go from ${from} to ${to}` }], detailJa);
     }
     const set: Partial<IncidentsTable> = { phase: to };
     if (to === 'monitoring' && !row.mitigated_at) set.mitigated_at = now;
@@ -242,7 +245,7 @@ export class IncidentsService {
   }
 
   async unassignRole(actor: Actor, idOrRef: string, role: string): Promise<IncidentDetail> {
-    if (role === 'commander') throw problems.conflict('An incident always has a commander: hand the role over instead');
+    if (role === 'commander') throw problems.conflict('An incident always has a commander: hand the role over instead', 'インシデントには常に指揮官が必要です。外すのではなく引き継いでください');
     return this.mutate(idOrRef, async (trx, row) => {
       const held = (await repo.rolesOf(trx, row.id)).find((r) => r.role === role);
       if (!held) throw problems.notFound('Role holder for', role);
@@ -269,9 +272,9 @@ export class IncidentsService {
   async leave(actor: Actor, idOrRef: string, userId: string): Promise<IncidentDetail> {
     return this.mutate(idOrRef, async (trx, row, now) => {
       const roles = (await repo.rolesOf(trx, row.id)).filter((r) => r.user_id === userId).map((r) => r.role);
-      if (roles.length) throw problems.conflict(`They hold ${roles.join(', ')}: hand ${roles.length > 1 ? 'those roles' : 'that role'} over first`);
+      if (roles.length) throw problems.conflict(`They hold ${roles.join(', ')}: hand ${roles.length > 1 ? 'those roles' : 'that role'} over first`, `${roles.join('、')} を担当しています。先に引き継いでください`);
       const open = (await repo.tasksOf(trx, row.id)).filter((t) => t.owner_id === userId && OPEN_TASK.has(t.status));
-      if (open.length) throw problems.conflict(`They own ${open.length} open task(s): reassign or close them first`);
+      if (open.length) throw problems.conflict(`They own ${open.length} open task(s): reassign or close them first`, `未完了のタスクが ${open.length} 件あります。先に担当を替えるか閉じてください`);
       if (!(await repo.leaveResponder(trx, row.id, userId, now))) throw problems.notFound('Responder', userId);
       const released = actor.userId !== userId;
       await this.event(trx, row.id, actor, 'responder.left', { user: await this.nameOf(trx, userId), userId, releasedBy: released ? actor.name : null });
