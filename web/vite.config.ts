@@ -11,6 +11,14 @@ export default defineConfig({
     emptyOutDir: true,
     // The CSP forbids inline scripts; Vite emits only external module scripts, and no module-preload polyfill is needed.
     modulePreload: { polyfill: false },
+    rollupOptions: {
+      // zod (loaded on demand by "Reset to defaults" on the settings page) ships two comments Rollup drops
+      // with a harmless warning; keep the build output quiet about them and loud about everything else.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules/zod/')) return;
+        warn(warning);
+      },
+    },
   },
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false } },

@@ -15,7 +15,11 @@ export interface AppContextValue {
   setUser(user: User): void;
   setLocale(locale: Locale): void;
   reloadUsers(): void;
+  /** Replaces the cached incident settings (after an admin saved them). */
+  setSettings(settings: IncidentSettings): void;
   signOut(): void;
+  /** Whether I may act on incidents (responders and admins); viewers only read. */
+  canAct: boolean;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

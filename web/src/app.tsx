@@ -1,11 +1,13 @@
 // Boots the UI: setup or sign-in first, then the signed-in shell with its pages.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type Dispatch, type SetStateAction, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from './api.js';
 import { AppContext, type AppContextValue, browserLocale, useApp } from './app-context.js';
 import { Header } from './components/header.js';
 import { formatters } from './format.js';
 import { translator } from './i18n/index.js';
 import { AdminAuditPage } from './pages/admin-audit.js';
+import { AdminSettingsPage } from './pages/admin-settings.js';
+import { AdminTeamsPage } from './pages/admin-teams.js';
 import { AdminUsersPage } from './pages/admin-users.js';
 import { IncidentListPage } from './pages/incident-list.js';
 import { ProfilePage } from './pages/profile.js';
@@ -80,12 +82,12 @@ export function App() {
   return <Shell boot={boot} setBoot={setBoot} />;
 }
 
-function Shell({ boot, setBoot }: { boot: Extract<Boot, { state: 'ready' }>; setBoot: (b: Boot) => void }) {
+function Shell({ boot, setBoot }: { boot: Extract<Boot, { state: 'ready' }>; setBoot: Dispatch<SetStateAction<Boot>> }) {
   const { user, settings, users } = boot;
   const ctx = useMemo<AppContextValue>(() => {
     const t = translator(user.locale);
     return {
-      user, settings, users, locale: user.locale, t,
+      user, settings, users, locale: user.locale, t, canAct: user.role !== 'viewer',
       fmt: formatters(user.locale, user.timeZone, t),
       setUser: (u) => setBoot({ ...boot, user: u, users: users.map((x) => (x.id === u.id ? u : x)) }),
       setLocale: (locale) => {
@@ -93,8 +95,9 @@ function Shell({ boot, setBoot }: { boot: Extract<Boot, { state: 'ready' }>; set
         api<User>('PATCH', '/me', { locale }).catch(() => {});
       },
       reloadUsers: () => {
-        api<{ users: User[] }>('GET', '/users').then((r) => setBoot({ ...boot, users: r.users })).catch(() => {});
+        api<{ users: User[] }>('GET', '/users').then((r) => setBoot((b) => (b.state === 'ready' ? { ...b, users: r.users } : b))).catch(() => {});
       },
+      setSettings: (s) => setBoot((b) => (b.state === 'ready' ? { ...b, settings: s } : b)),
       signOut: () => {
         api('DELETE', '/session').catch(() => {}).finally(() => {
           setCsrfToken('');
@@ -128,6 +131,8 @@ function Routes() {
   if (incident?.[1]) return <WarRoomPage key={incident[1]} incidentRef={decodeURIComponent(incident[1])} />;
   if (path === '/profile') return <ProfilePage />;
   if (path === '/admin/users' && user.role === 'admin') return <AdminUsersPage />;
+  if (path === '/admin/teams' && user.role === 'admin') return <AdminTeamsPage />;
+  if (path === '/admin/settings' && user.role === 'admin') return <AdminSettingsPage />;
   if (path === '/admin/audit' && user.role === 'admin') return <AdminAuditPage />;
   return <p className="page">{t('app.notFound')}</p>;
 }

@@ -17,6 +17,9 @@ export interface User {
   createdAt: string; disabled: boolean; teams: { id: string; name: string }[];
 }
 
+/** A team and who is in it. */
+export interface Team { id: string; name: string; createdAt: string; memberIds: string[] }
+
 /** What signing in returns. */
 export interface Session { user: User; csrfToken: string; expiresAt: string }
 

@@ -8,7 +8,7 @@ import { UserSelect } from './user-select.js';
 
 /** Record a decision; list the decisions, newest first. */
 export function DecisionsPanel({ incident, reload }: { incident: IncidentDetail; reload: () => void }) {
-  const { t, fmt, user } = useApp();
+  const { t, fmt, user, canAct } = useApp();
   const [decision, setDecision] = useState('');
   const [rationale, setRationale] = useState('');
   const [risk, setRisk] = useState('');
@@ -43,25 +43,27 @@ export function DecisionsPanel({ incident, reload }: { incident: IncidentDetail;
           ))}
         </ol>
       )}
-      <form className="subform" onSubmit={submit} noValidate aria-labelledby="decision-new-h" data-testid="decision-form">
-        <h3 id="decision-new-h">{t('decisions.new')}</h3>
-        <FormError error={error} fields={['decision', 'rationale', 'risk', 'decidedById']} />
-        <Field id="decision-text" label={t('decisions.decision')} error={err('decision')}>
-          <input id="decision-text" value={decision} onChange={(e) => setDecision(e.target.value)} {...describedBy('decision-text', err('decision'))} />
-        </Field>
-        <Field id="decision-why" label={t('decisions.rationale')} error={err('rationale')}>
-          <textarea id="decision-why" rows={2} value={rationale} onChange={(e) => setRationale(e.target.value)} {...describedBy('decision-why', err('rationale'))} />
-        </Field>
-        <div className="row">
-          <Field id="decision-risk" label={t('decisions.risk')} hint={t('decisions.riskHint')} error={err('risk')}>
-            <input id="decision-risk" value={risk} onChange={(e) => setRisk(e.target.value)} {...describedBy('decision-risk', err('risk'), true)} />
+      {canAct ? (
+        <form className="subform" onSubmit={submit} noValidate aria-labelledby="decision-new-h" data-testid="decision-form">
+          <h3 id="decision-new-h">{t('decisions.new')}</h3>
+          <FormError error={error} fields={['decision', 'rationale', 'risk', 'decidedById']} />
+          <Field id="decision-text" label={t('decisions.decision')} error={err('decision')}>
+            <input id="decision-text" value={decision} onChange={(e) => setDecision(e.target.value)} {...describedBy('decision-text', err('decision'))} />
           </Field>
-          <Field id="decision-by" label={t('decisions.decidedBy')} error={err('decidedById')}>
-            <UserSelect id="decision-by" value={decidedById} onChange={(e) => setDecidedById(e.target.value)} />
+          <Field id="decision-why" label={t('decisions.rationale')} error={err('rationale')}>
+            <textarea id="decision-why" rows={2} value={rationale} onChange={(e) => setRationale(e.target.value)} {...describedBy('decision-why', err('rationale'))} />
           </Field>
-        </div>
-        <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('decisions.submit')}</button></div>
-      </form>
+          <div className="row">
+            <Field id="decision-risk" label={t('decisions.risk')} hint={t('decisions.riskHint')} error={err('risk')}>
+              <input id="decision-risk" value={risk} onChange={(e) => setRisk(e.target.value)} {...describedBy('decision-risk', err('risk'), true)} />
+            </Field>
+            <Field id="decision-by" label={t('decisions.decidedBy')} error={err('decidedById')}>
+              <UserSelect id="decision-by" value={decidedById} onChange={(e) => setDecidedById(e.target.value)} />
+            </Field>
+          </div>
+          <div className="actions"><button type="submit" className="primary" disabled={busy}>{t('decisions.submit')}</button></div>
+        </form>
+      ) : null}
     </section>
   );
 }

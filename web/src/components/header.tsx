@@ -16,8 +16,14 @@ export function Header() {
       </Link>
       <nav aria-label="Main">
         <Link to="/" aria-current={current('/')}>{t('nav.incidents')}</Link>
-        {user.role === 'admin' ? <Link to="/admin/users" aria-current={current('/admin/users')}>{t('nav.users')}</Link> : null}
-        {user.role === 'admin' ? <Link to="/admin/audit" aria-current={current('/admin/audit')}>{t('nav.audit')}</Link> : null}
+        {user.role === 'admin' ? (
+          <>
+            <Link to="/admin/users" aria-current={current('/admin/users')}>{t('nav.users')}</Link>
+            <Link to="/admin/teams" aria-current={current('/admin/teams')}>{t('nav.teams')}</Link>
+            <Link to="/admin/settings" aria-current={current('/admin/settings')}>{t('nav.settings')}</Link>
+            <Link to="/admin/audit" aria-current={current('/admin/audit')}>{t('nav.audit')}</Link>
+          </>
+        ) : null}
       </nav>
       <div className="top-right">
         <NowClock />

@@ -28,7 +28,7 @@ export function RolesPanel({ incident, reload }: { incident: IncidentDetail; rel
 function RoleRow({ role, incident, action, reload }: {
   role: string; incident: IncidentDetail; action: ReturnType<typeof useAction>; reload: () => void;
 }) {
-  const { t } = useApp();
+  const { t, canAct } = useApp();
   const holder = incident.roles.find((r) => r.role === role)?.user ?? null;
   const [pick, setPick] = useState('');
   const id = `role-${role}`;
@@ -41,15 +41,17 @@ function RoleRow({ role, incident, action, reload }: {
     <li className="role-row" data-testid={id}>
       <div className="role-name">{roleLabel(t, role)}</div>
       <div className={`role-holder ${holder ? '' : 'muted'}`}>{holder?.name ?? t('common.unassigned')}</div>
-      <form className="inline" onSubmit={(e) => { e.preventDefault(); assign(); }}>
-        <label htmlFor={id} className="sr-only">{t('roles.assignTo', { role: roleLabel(t, role) })}</label>
-        <UserSelect id={id} value={pick} onChange={(e) => setPick(e.target.value)} placeholder={t('common.choose')} />
-        <button type="submit" disabled={!pick || action.busy}>{holder ? t('roles.handOver') : t('roles.assign')}</button>
-        {holder && role !== 'commander' ? (
-          <button type="button" className="ghost" disabled={action.busy}
-            onClick={() => void action.run(async () => { await api('DELETE', base); reload(); })}>{t('roles.unassign')}</button>
-        ) : null}
-      </form>
+      {canAct ? (
+        <form className="inline" onSubmit={(e) => { e.preventDefault(); assign(); }}>
+          <label htmlFor={id} className="sr-only">{t('roles.assignTo', { role: roleLabel(t, role) })}</label>
+          <UserSelect id={id} value={pick} onChange={(e) => setPick(e.target.value)} placeholder={t('common.choose')} />
+          <button type="submit" disabled={!pick || action.busy}>{holder ? t('roles.handOver') : t('roles.assign')}</button>
+          {holder && role !== 'commander' ? (
+            <button type="button" className="ghost" disabled={action.busy}
+              onClick={() => void action.run(async () => { await api('DELETE', base); reload(); })}>{t('roles.unassign')}</button>
+          ) : null}
+        </form>
+      ) : null}
     </li>
   );
 }

@@ -7,7 +7,7 @@ import { roleLabel } from './role-label.js';
 
 /** The roster. */
 export function RosterPanel({ incident, reload }: { incident: IncidentDetail; reload: () => void }) {
-  const { t, user } = useApp();
+  const { t, user, canAct } = useApp();
   const { busy, error, run } = useAction();
   const base = `/incidents/${incident.id}/responders`;
   const joined = incident.responders.some((r) => r.user.id === user.id);
@@ -16,7 +16,7 @@ export function RosterPanel({ incident, reload }: { incident: IncidentDetail; re
     <section className="panel" aria-labelledby="roster-h">
       <div className="panel-head">
         <h2 id="roster-h">{t('roster.title')}</h2>
-        {joined ? (
+        {!canAct ? null : joined ? (
           <button type="button" className="ghost" disabled={busy}
             onClick={() => void run(async () => { await api('DELETE', `${base}/${user.id}`); reload(); })}>{t('roster.leave')}</button>
         ) : (
@@ -43,10 +43,12 @@ export function RosterPanel({ incident, reload }: { incident: IncidentDetail; re
               {r.idle ? (
                 <div className="idle-line">
                   <span className="idle-tag">{t('roster.idle')}</span>
-                  <button type="button" disabled={busy}
-                    onClick={() => void run(async () => { await api('DELETE', `${base}/${r.user.id}`); reload(); })}>
-                    {t('roster.release')}
-                  </button>
+                  {canAct ? (
+                    <button type="button" disabled={busy}
+                      onClick={() => void run(async () => { await api('DELETE', `${base}/${r.user.id}`); reload(); })}>
+                      {t('roster.release')}
+                    </button>
+                  ) : null}
                 </div>
               ) : null}
             </li>

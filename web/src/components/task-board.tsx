@@ -14,7 +14,7 @@ const COLUMNS: { key: string; statuses: TaskStatus[] }[] = [
 
 /** The task board. */
 export function TaskBoard({ incident, reload }: { incident: IncidentDetail; reload: () => void }) {
-  const { t } = useApp();
+  const { t, canAct } = useApp();
   const move = useAction();
   const base = `/incidents/${incident.id}/tasks`;
   const setStatus = (task: Task, status: TaskStatus) =>
@@ -32,19 +32,19 @@ export function TaskBoard({ incident, reload }: { incident: IncidentDetail; relo
               <h3>{t(`tasks.status.${col.key as TaskStatus}`)} <span className="count">{tasks.length}</span></h3>
               {tasks.length === 0 ? <p className="muted small">{t('tasks.empty')}</p> : (
                 <ul>
-                  {tasks.map((task) => <TaskCard key={task.id} task={task} busy={move.busy} setStatus={setStatus} />)}
+                  {tasks.map((task) => <TaskCard key={task.id} task={task} busy={move.busy} setStatus={canAct ? setStatus : null} />)}
                 </ul>
               )}
             </div>
           );
         })}
       </div>
-      <NewTaskForm incident={incident} reload={reload} />
+      {canAct ? <NewTaskForm incident={incident} reload={reload} /> : null}
     </section>
   );
 }
 
-function TaskCard({ task, busy, setStatus }: { task: Task; busy: boolean; setStatus: (t: Task, s: TaskStatus) => void }) {
+function TaskCard({ task, busy, setStatus }: { task: Task; busy: boolean; setStatus: ((t: Task, s: TaskStatus) => void) | null }) {
   const { t, fmt } = useApp();
   const closed = task.status === 'done' || task.status === 'cancelled';
   return (
@@ -56,12 +56,14 @@ function TaskCard({ task, busy, setStatus }: { task: Task; busy: boolean; setSta
         {task.status === 'cancelled' ? <span className="chip">{t('tasks.status.cancelled')}</span> : null}
         {task.dueAt && !closed ? <span className={task.overdue ? 'late-text' : 'muted'}>{task.overdue ? `◷ ${t('tasks.overdue')} · ` : ''}{t('tasks.dueAt', { time: fmt.time(task.dueAt) })}</span> : null}
       </div>
-      <div className="task-buttons">
-        {task.status === 'open' ? <button type="button" disabled={busy} onClick={() => setStatus(task, 'in_progress')}>{t('tasks.start')}</button> : null}
-        {!closed ? <button type="button" disabled={busy} onClick={() => setStatus(task, 'done')}>✓ {t('tasks.done')}</button> : null}
-        {!closed ? <button type="button" className="ghost" disabled={busy} onClick={() => setStatus(task, 'cancelled')}>{t('tasks.cancel')}</button> : null}
-        {closed ? <button type="button" className="ghost" disabled={busy} onClick={() => setStatus(task, 'open')}>{t('tasks.reopen')}</button> : null}
-      </div>
+      {setStatus ? (
+        <div className="task-buttons">
+          {task.status === 'open' ? <button type="button" disabled={busy} onClick={() => setStatus(task, 'in_progress')}>{t('tasks.start')}</button> : null}
+          {!closed ? <button type="button" disabled={busy} onClick={() => setStatus(task, 'done')}>✓ {t('tasks.done')}</button> : null}
+          {!closed ? <button type="button" className="ghost" disabled={busy} onClick={() => setStatus(task, 'cancelled')}>{t('tasks.cancel')}</button> : null}
+          {closed ? <button type="button" className="ghost" disabled={busy} onClick={() => setStatus(task, 'open')}>{t('tasks.reopen')}</button> : null}
+        </div>
+      ) : null}
     </li>
   );
 }

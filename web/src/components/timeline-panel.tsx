@@ -20,7 +20,7 @@ function icon(kind: string, data: Record<string, unknown> | null): string {
 
 /** The timeline panel. */
 export function TimelinePanel({ incident, events, reload }: { incident: IncidentDetail; events: TimelineEvent[]; reload: () => void }) {
-  const { t, fmt } = useApp();
+  const { t, fmt, canAct } = useApp();
   const [starredOnly, setStarredOnly] = useState(false);
   const [note, setNote] = useState('');
   const add = useAction();
@@ -42,14 +42,16 @@ export function TimelinePanel({ incident, events, reload }: { incident: Incident
           ★ {t('timeline.starredOnly')}
         </label>
       </div>
-      <form onSubmit={submit} noValidate className="note-form">
-        <FormError error={add.error} fields={['body']} />
-        <Field id="timeline-note" label={t('timeline.note')} error={add.error?.field('body')}>
-          <textarea id="timeline-note" rows={2} value={note} placeholder={t('timeline.notePlaceholder')} onChange={(e) => setNote(e.target.value)}
-            onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e); }} />
-        </Field>
-        <div className="actions"><button type="submit" disabled={add.busy}>{t('timeline.addNote')}</button></div>
-      </form>
+      {canAct ? (
+        <form onSubmit={submit} noValidate className="note-form">
+          <FormError error={add.error} fields={['body']} />
+          <Field id="timeline-note" label={t('timeline.note')} error={add.error?.field('body')}>
+            <textarea id="timeline-note" rows={2} value={note} placeholder={t('timeline.notePlaceholder')} onChange={(e) => setNote(e.target.value)}
+              onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e); }} />
+          </Field>
+          <div className="actions"><button type="submit" disabled={add.busy}>{t('timeline.addNote')}</button></div>
+        </form>
+      ) : null}
       <FormError error={star.error} />
       {shown.length === 0 ? <p className="muted">{t('timeline.empty')}</p> : (
         <ol className="events" data-testid="timeline">
@@ -63,12 +65,17 @@ export function TimelinePanel({ incident, events, reload }: { incident: Incident
                 </div>
                 <div className="event-body">{ev.body}</div>
               </div>
-              <button type="button" className={`star ${ev.starred ? 'on' : ''}`} aria-pressed={ev.starred}
-                aria-label={ev.starred ? t('timeline.unstar') : t('timeline.star')} title={ev.starred ? t('timeline.unstar') : t('timeline.star')}
-                disabled={star.busy}
-                onClick={() => void star.run(async () => { await api('PUT', `${base}/${ev.id}/star`, { starred: !ev.starred }); reload(); })}>
-                {ev.starred ? '★' : '☆'}
-              </button>
+              {canAct ? (
+                <button type="button" className={`star ${ev.starred ? 'on' : ''}`} aria-pressed={ev.starred}
+                  aria-label={ev.starred ? t('timeline.unstar') : t('timeline.star')} title={ev.starred ? t('timeline.unstar') : t('timeline.star')}
+                  disabled={star.busy}
+                  onClick={() => void star.run(async () => { await api('PUT', `${base}/${ev.id}/star`, { starred: !ev.starred }); reload(); })}>
+                  {ev.starred ? '★' : '☆'}
+                </button>
+              ) : ev.starred ? (
+                // Viewers see which events are starred, but cannot change it.
+                <span className="star on" role="img" aria-label={t('timeline.starred')} title={t('timeline.starred')}>★</span>
+              ) : <span />}
             </li>
           ))}
         </ol>

@@ -14,7 +14,7 @@ type Tab = (typeof TABS)[number];
 
 /** The incident list. */
 export function IncidentListPage() {
-  const { t, fmt } = useApp();
+  const { t, fmt, canAct } = useApp();
   const { search } = useLocation();
   const tab: Tab = (TABS as readonly string[]).includes(search.get('state') ?? '') ? (search.get('state') as Tab) : 'open';
   const [incidents, setIncidents] = useState<IncidentSummary[] | null>(null);
@@ -29,7 +29,7 @@ export function IncidentListPage() {
   }, [tab]);
   useEffect(load, [load]);
   const live = useLive('/api/v1/incidents/events', load);
-  useHotkey('n', () => setDeclaring(true), !declaring);
+  useHotkey('n', () => setDeclaring(true), canAct && !declaring);
 
   return (
     <div className="page">
@@ -37,9 +37,11 @@ export function IncidentListPage() {
         <h1>{t('list.title')}</h1>
         <LiveDot live={live} />
         <div className="spacer" />
-        <button type="button" className="primary big" onClick={() => setDeclaring(true)} aria-keyshortcuts="n" data-testid="declare-open">
-          + {t('list.declare')} <kbd>N</kbd>
-        </button>
+        {canAct ? (
+          <button type="button" className="primary big" onClick={() => setDeclaring(true)} aria-keyshortcuts="n" data-testid="declare-open">
+            + {t('list.declare')} <kbd>N</kbd>
+          </button>
+        ) : <ReadOnlyBadge />}
       </div>
       <div className="tabs" role="tablist" aria-label={t('list.title')} onKeyDown={tabListKeys}>
         {TABS.map((s) => (
@@ -78,8 +80,8 @@ export function IncidentListPage() {
           </tbody>
         </table>
       )}
-      <p className="muted small">{t('list.declareKey')}</p>
-      {declaring ? <DeclareDialog onClose={() => setDeclaring(false)} /> : null}
+      {canAct ? <p className="muted small">{t('list.declareKey')}</p> : null}
+      {declaring && canAct ? <DeclareDialog onClose={() => setDeclaring(false)} /> : null}
     </div>
   );
 }
@@ -88,4 +90,10 @@ export function IncidentListPage() {
 export function LiveDot({ live }: { live: boolean }) {
   const { t } = useApp();
   return <span className={`live ${live ? 'on' : 'off'}`} role="status">{live ? t('nav.live') : t('nav.offline')}</span>;
+}
+
+/** Marks a page a viewer can only read. */
+export function ReadOnlyBadge() {
+  const { t } = useApp();
+  return <span className="badge read-only" title={t('common.readOnlyHint')} data-testid="read-only">{t('common.readOnly')}</span>;
 }
