@@ -109,7 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('admin settings, teams and the read-only 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await visible(page.getByRole('heading', { name: 'Incident settings', level: 1 }));
     expect(new URL(page.url()).pathname).toBe('/admin/settings');
-    await page.getByLabel('SEV2 description').fill(SEV2_TEXT);
+    await page.getByLabel('SEV2 description', { exact: true }).fill(SEV2_TEXT);
     await page.getByLabel('First public update target').fill('15');
     // A custom incident role: typed loosely, kept as a lowercase id; a bad id is refused before saving.
     await page.getByLabel('New role id').fill('9 lives');
@@ -162,10 +162,10 @@ describe.skipIf(!existsSync(CHROMIUM))('admin settings, teams and the read-only 
 
     // Reset to defaults fills the form with the installation defaults; discarding goes back to what is saved.
     await page.getByRole('button', { name: 'Reset to defaults' }).click();
-    await expect.poll(() => page.getByLabel('SEV2 description').inputValue()).toMatch(/^Major: a core feature/);
+    await expect.poll(() => page.getByLabel('SEV2 description', { exact: true }).inputValue()).toMatch(/^Major: a core feature/);
     await expect.poll(() => page.getByLabel('First public update target').inputValue()).toBe('10');
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    await expect.poll(() => page.getByLabel('SEV2 description').inputValue()).toBe(SEV2_TEXT);
+    await expect.poll(() => page.getByLabel('SEV2 description', { exact: true }).inputValue()).toBe(SEV2_TEXT);
 
     // Teams: create one and join it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();

@@ -84,7 +84,7 @@ export interface TimelineEvent {
 
 /** How this organisation runs incidents. */
 export interface IncidentSettings {
-  severities: Record<Severity, { description: string }>;
+  severities: Record<Severity, { description: Record<Locale, string> }>;
   roles: string[];
   firstPublicUpdateMinutes: number;
   cadenceMinutes: Record<Severity, Record<Audience, number>>;

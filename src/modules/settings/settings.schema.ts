@@ -9,10 +9,13 @@ const template = z.string().min(1).max(4000).superRefine((t, ctx) => {
 });
 const perLocale = z.strictObject(Object.fromEntries(LOCALES.map((l) => [l, template])) as Record<(typeof LOCALES)[number], typeof template>);
 const cadence = z.strictObject({ internal: minutes, stakeholder: minutes, public: minutes });
+const description = z.string().trim().min(1).max(500);
+const severityText = z.strictObject({ en: description, ja: description });
 
 /** How this organisation runs incidents: severities, roles, clocks and message templates. */
 export const IncidentSettingsSchema = z.strictObject({
-  severities: z.strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.strictObject({ description: z.string().trim().min(1).max(500) })])) as Record<(typeof SEVERITIES)[number], z.ZodObject<{ description: z.ZodString }>>),
+  severities: z.strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, z.strictObject({ description: severityText })])) as Record<(typeof SEVERITIES)[number], z.ZodObject<{ description: typeof severityText }>>)
+    .describe('What each severity means, in each language, shown when declaring'),
   roles: z.array(z.string().trim().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be lowercase letters, digits, - or _')).min(1).max(20)
     .refine((r) => r.includes('commander'), 'must include commander')
     .refine((r) => new Set(r).size === r.length, 'must not repeat a role'),
@@ -26,10 +29,10 @@ export type IncidentSettings = z.infer<typeof IncidentSettingsSchema>;
 /** What a new installation starts with. */
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   severities: {
-    SEV1: { description: 'Critical: the service is down or data is at risk for many customers' },
-    SEV2: { description: 'Major: a core feature is broken or badly degraded for many customers' },
-    SEV3: { description: 'Minor: a non-core feature is degraded, or few customers are affected' },
-    SEV4: { description: 'Low: no customer impact yet; a risk worth tracking' },
+    SEV1: { description: { en: 'Critical: the service is down or data is at risk for many customers', ja: '致命的: サービスが停止している、または多くの顧客のデータが危険にさらされている' } },
+    SEV2: { description: { en: 'Major: a core feature is broken or badly degraded for many customers', ja: '重大: 主要な機能が壊れている、または多くの顧客で大きく劣化している' } },
+    SEV3: { description: { en: 'Minor: a non-core feature is degraded, or few customers are affected', ja: '軽微: 主要でない機能が劣化している、または影響を受ける顧客が少ない' } },
+    SEV4: { description: { en: 'Low: no customer impact yet; a risk worth tracking', ja: '低: まだ顧客への影響はないが、追うべきリスクがある' } },
   },
   roles: ['commander', 'communications', 'operations', 'scribe'],
   firstPublicUpdateMinutes: 10,

@@ -9,7 +9,7 @@ import { describedBy, Field, FormError, useAction } from './form.js';
 
 /** Declare an incident; on success go to its war room. */
 export function DeclareDialog({ onClose }: { onClose: () => void }) {
-  const { t, settings, users, user } = useApp();
+  const { t, settings, users, user, locale } = useApp();
   const ref = useRef<HTMLDialogElement>(null);
   const [title, setTitle] = useState('');
   const [severity, setSeverity] = useState<Severity>('SEV2');
@@ -53,7 +53,7 @@ export function DeclareDialog({ onClose }: { onClose: () => void }) {
             <label key={s} className="sev-option">
               <input type="radio" name="severity" value={s} checked={severity === s} onChange={() => setSeverity(s)} />
               <span className={`badge sev sev-${s.toLowerCase()}`}>{s}</span>
-              <span className="sev-desc">{settings.severities[s].description}</span>
+              <span className="sev-desc">{settings.severities[s].description[locale]}</span>
             </label>
           ))}
         </fieldset>

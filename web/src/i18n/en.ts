@@ -265,6 +265,7 @@ export const en = {
   'settings.severities': 'Severity levels',
   'settings.severitiesHint': 'Shown in the declare dialog, so whoever declares picks the right level.',
   'settings.severityDescription': '{severity} description',
+  'settings.severityDescriptionJa': '{severity} description in Japanese',
   'settings.roles': 'Incident roles',
   'settings.rolesHint': 'The roles a war room can assign, in this order. Ids are lowercase letters, digits, - or _. The commander cannot be removed.',
   'settings.roleFixed': 'required',

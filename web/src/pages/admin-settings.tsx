@@ -90,7 +90,7 @@ export function AdminSettingsPage() {
 
   // Every field shown beside its control, so the form-level problem only repeats the others.
   const shown = [
-    ...SEVERITIES.map((s) => `severities.${s}.description`), 'roles', ...draft.roles.map((_, i) => `roles.${i}`),
+    ...SEVERITIES.flatMap((s) => [`severities.${s}.description.en`, `severities.${s}.description.ja`]), 'roles', ...draft.roles.map((_, i) => `roles.${i}`),
     'firstPublicUpdateMinutes', ...SEVERITIES.flatMap((s) => AUDIENCES.map((a) => `cadenceMinutes.${s}.${a}`)),
     ...AUDIENCES.flatMap((a) => LOCALES.map((l) => `templates.${a}.${l}`)),
   ];
@@ -137,15 +137,21 @@ function SeveritiesSection({ draft, edit, fieldError }: SectionProps) {
       <p className="hint section-hint">{t('settings.severitiesHint')}</p>
       <div className="sev-settings">
         {SEVERITIES.map((s) => {
-          const id = `set-sev-${s}`;
-          const err = fieldError(`severities.${s}.description`);
           return (
             <div key={s} className="sev-setting">
               <SeverityBadge severity={s} />
-              <Field id={id} label={t('settings.severityDescription', { severity: s })} error={err}>
-                <textarea id={id} rows={2} value={draft.severities[s].description}
-                  onChange={(e) => edit((d) => { d.severities[s].description = e.target.value; })} {...describedBy(id, err)} />
-              </Field>
+              <div className="sev-setting-langs">
+                {LOCALES.map((l) => {
+                  const id = `set-sev-${s}-${l}`;
+                  const err = fieldError(`severities.${s}.description.${l}`);
+                  return (
+                    <Field key={l} id={id} label={t(l === 'en' ? 'settings.severityDescription' : 'settings.severityDescriptionJa', { severity: s })} error={err}>
+                      <textarea id={id} rows={2} lang={l} value={draft.severities[s].description[l]}
+                        onChange={(e) => edit((d) => { d.severities[s].description[l] = e.target.value; })} {...describedBy(id, err)} />
+                    </Field>
+                  );
+                })}
+              </div>
             </div>
           );
         })}
