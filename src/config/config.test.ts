@@ -96,6 +96,13 @@ describe('environment variables', () => {
     expect(err.message).toContain('postgres://');
   });
 
+  it('a refused database URL is echoed without its password', () => {
+    const err = configError({ env: { HIKESHI_DATABASE_URL: 'postgress://hikeshi:s3cret@pw@db:5432/hikeshi' } });
+    expect(err.message).toContain('HIKESHI_DATABASE_URL');
+    expect(err.message).toContain('postgress://hikeshi:***@db:5432/hikeshi');
+    expect(err.message).not.toContain('s3cret');
+  });
+
   it('an unknown log level is refused naming HIKESHI_LOG_LEVEL', () => {
     expect(configError({ env: { HIKESHI_LOG_LEVEL: 'loud' } }).message).toContain('HIKESHI_LOG_LEVEL');
   });

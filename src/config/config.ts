@@ -53,6 +53,11 @@ export interface LoadConfigOptions {
   overrides?: Partial<Record<keyof Config, unknown>>;
 }
 
+/** A value as an error message may show it: a URL's password (a mistyped databaseUrl) is masked. */
+function withoutPassword(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)[^/?#]*@/i, '$1***@') : value;
+}
+
 /** Reads, merges and validates configuration once, at start-up. */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
@@ -98,7 +103,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         }
         const key = String(issue.path[0] ?? '');
         const where = sourceOf[key] ?? key;
-        return `${where}: ${issue.message}${key in raw ? ` (got ${JSON.stringify(raw[key])})` : ''}`;
+        return `${where}: ${issue.message}${key in raw ? ` (got ${JSON.stringify(withoutPassword(raw[key]))})` : ''}`;
       }),
     );
   }

@@ -46,6 +46,21 @@ describe.each(DATABASE_KINDS)('clock sweep (%s)', (kind) => {
     expect(after.filter((c: string) => c === 'firstPublicUpdate')).toHaveLength(1);
   });
 
+  it('a job that runs after the update went out records nothing', async () => {
+    const inc = (await ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, body: { title: 'Slow search', severity: 'SEV3' } })).body;
+    const ctx = ts.server.ctx;
+    const queue = new JobQueue(ctx.storage);
+    const declared = Date.parse(inc.declaredAt);
+    // The sweep sees the first public update overdue; before any worker runs the job, the commander posts it.
+    expect(await sweepClocks(ctx, queue, declared + 11 * MIN)).toBeGreaterThanOrEqual(1);
+    await ts.call('POST', `/api/v1/incidents/${inc.ref}/updates`, { token: ts.admin.token, body: { audience: 'public', body: 'Search is slow; we are on it.' } });
+    await drainJobs(ctx, queue, 'test-node');
+    const events = (await ts.call('GET', `/api/v1/incidents/${inc.ref}/timeline`, { token: ts.admin.token })).body.events;
+    expect(events.filter((e: any) => e.kind === 'clock.overdue')).toEqual([]);
+    const jobs = await ctx.storage.db.selectFrom('jobs').selectAll().where('dedup_key', 'like', `%${inc.id}%`).execute();
+    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+  });
+
   it('does not nag about resolved incidents', async () => {
     const inc = (await ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, body: { title: 'Short blip', severity: 'SEV4' } })).body;
     await ts.call('POST', `/api/v1/incidents/${inc.ref}/phase`, { token: ts.admin.token, body: { phase: 'resolved' } });

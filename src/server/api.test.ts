@@ -59,6 +59,16 @@ describe.each(DATABASE_KINDS)('HTTP API (%s)', (kind) => {
       expect(res.body.detail).toContain('body.title');
     });
 
+    it('a NUL character anywhere is a 400 naming the field, on every database (PostgreSQL cannot store it)', async () => {
+      const body = await admin('POST', '/api/v1/incidents', { body: { title: 'half\u0000way', severity: 'SEV2', services: ['ok', 'bad\u0000'] } });
+      expectProblem(body, 400);
+      expect(fieldErrors(body)).toEqual({ 'body.title': expect.stringContaining('U+0000') });
+      expectProblem(await admin('GET', '/api/v1/incidents/INC%001'), 400);
+      const query = await admin('GET', '/api/v1/audit?action=x%00');
+      expectProblem(query, 400);
+      expect(Object.keys(fieldErrors(query))).toEqual(['querystring.action']);
+    });
+
     it('none of the refused requests declared anything', async () => {
       expect(await titles()).toEqual([]);
     });
@@ -223,6 +233,8 @@ describe.each(DATABASE_KINDS)('HTTP API (%s)', (kind) => {
       for (const res of [await admin('GET', '/api/v1/incidents'), await ts.call('GET', '/api/v1/incidents'), await ts.call('GET', '/healthz')]) {
         expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        // No HSTS from the server itself: the plain-HTTP fallback must keep working (ARCHITECTURE, Security).
+        expect(res.headers.get('strict-transport-security')).toBeNull();
       }
     });
   });

@@ -17,6 +17,7 @@ import type { AppContext } from './context.js';
 import { registerHealth } from './health.js';
 import { registerIdempotency } from './idempotency.js';
 import { errorHandler, HttpProblem, sendProblem } from './problem.js';
+import { registerTextGuard } from './text-guard.js';
 
 /** Where `npm run build:web` puts the UI. */
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -61,6 +62,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         upgradeInsecureRequests: null,
       },
     },
+    // No HSTS: a browser that once saw it over a TLS proxy refuses the plain-HTTP fallback
+    // (http://host:8080) for months, just when the proxy is the thing that is down (principle 14).
+    // Operators who want it set it on the proxy.
+    strictTransportSecurity: false,
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -92,6 +97,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/v1/docs' });
 
   registerAuth(app, ctx.accounts);
+  registerTextGuard(app);
   registerHealth(app, ctx);
 
   await app.register(async (api) => {

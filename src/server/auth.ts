@@ -14,6 +14,8 @@ declare module 'fastify' {
     actor: Actor | null;
     /** Set when the caller authenticated with the session cookie. */
     sessionSecret: string | null;
+    /** That session's CSRF token and expiry (GET /session tells them to the UI). */
+    session: { csrfToken: string; expiresAt: string } | null;
   }
 }
 
@@ -33,6 +35,7 @@ function sameSecret(a: string, b: string): boolean {
 export function registerAuth(app: FastifyInstance, accounts: AccountsService): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionSecret', null);
+  app.decorateRequest('session', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
@@ -57,6 +60,7 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
       }
     }
     req.sessionSecret = cookie;
+    req.session = { csrfToken: found.csrfToken, expiresAt: found.expiresAt };
     req.actor = { type: 'user', userId: found.user.id, name: found.user.name, role: found.user.role as Role, requestId: req.id, ip: req.ip };
   });
 }

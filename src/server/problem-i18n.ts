@@ -26,6 +26,7 @@ const TITLES_JA: Record<string, string> = {
 
 const MESSAGES_JA: Record<string, string> = {
   'must not be empty': '空にはできません',
+  'must not contain the NUL character (U+0000)': 'NUL 文字（U+0000）は使えません',
   'a task needs an owner: who does it': 'タスクには担当者（誰が）が必要です',
   'a task needs a purpose: why it is done': 'タスクには目的（何のために）が必要です',
   'a task needs an action: what is done': 'タスクには作業（何をするか）が必要です',

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Kysely } from 'kysely';
-import { isPostgresUniqueViolation, postgresDialect } from './dialect/postgres.js';
+import { isPostgresUniqueViolation, postgresDialect, postgresTransactionLock } from './dialect/postgres.js';
 import { isSqliteUniqueViolation, sqliteDialect } from './dialect/sqlite.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -17,6 +17,11 @@ export interface Storage {
   /** Human-readable location for logs (never includes a password). */
   where: string;
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * Makes transactions that pass the same `name` run one after another from here until they end
+   * (PostgreSQL: an advisory lock across nodes; SQLite's one connection serialises them already).
+   */
+  lockForTransaction(trx: Db, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,7 @@ export interface OpenStorageOptions {
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   let storage: Storage;
   if (options.databaseUrl) {
-    const { dialect, pool } = postgresDialect(options.databaseUrl);
+    const { dialect } = postgresDialect(options.databaseUrl);
     const db = new Kysely<Database>({ dialect });
     const url = new URL(options.databaseUrl);
     storage = {
@@ -39,13 +44,17 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
       dialect: 'postgres',
       where: `postgres://${url.host}${url.pathname}`,
       isUniqueViolation: isPostgresUniqueViolation,
+      lockForTransaction: postgresTransactionLock,
       close: () => db.destroy(),
     };
-    void pool;
   } else {
     const file = resolve(join(options.dataDir ?? './data', 'hikeshi.sqlite'));
     const db = new Kysely<Database>({ dialect: sqliteDialect(file) });
-    storage = { db, dialect: 'sqlite', where: file, isUniqueViolation: isSqliteUniqueViolation, close: () => db.destroy() };
+    storage = {
+      db, dialect: 'sqlite', where: file, isUniqueViolation: isSqliteUniqueViolation,
+      lockForTransaction: async () => {},
+      close: () => db.destroy(),
+    };
   }
   if (options.migrate !== false) {
     try {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, actorOf, requireRole } from '../../server/auth.js';
 import type { AppContext } from '../../server/context.js';
+import { HttpProblem } from '../../server/problem.js';
 import type { IssuedSession } from './accounts.service.js';
 import {
   IdParams, MeUpdateSchema, SessionSchema, SetupSchema, SetupStatusSchema, SignInSchema, TeamCreateSchema,
@@ -21,6 +22,8 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
   // Sign-in and setup are the doors brute force knocks on: tighter limits than the API at large.
   const doorLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+  // Their answers carry the session's CSRF token and set its cookie: never kept for an idempotent replay.
+  const door = { ...doorLimit, idempotent: false };
 
   return async (app) => {
     app.get('/setup', {
@@ -28,7 +31,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async () => ({ needsSetup: await accounts.needsSetup() }));
 
     app.post('/setup', {
-      config: doorLimit,
+      config: door,
       schema: { tags: ['accounts'], summary: 'Create the first admin with the one-time setup token, and sign in', body: SetupSchema, response: { 201: SessionSchema } },
     }, async (req, reply) => {
       await accounts.completeSetup(req.body, req.ip);
@@ -38,7 +41,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/session', {
-      config: doorLimit,
+      config: door,
       schema: { tags: ['accounts'], summary: 'Sign in with e-mail and password (sets the session cookie)', body: SignInSchema, response: { 201: SessionSchema } },
     }, async (req, reply) => {
       const session = await accounts.signIn(req.body.email, req.body.password, req.ip);
@@ -49,11 +52,12 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/session', {
       preHandler: requireRole('viewer'),
       schema: { tags: ['accounts'], summary: 'The signed-in user and the CSRF token for this session', response: { 200: SessionSchema } },
-    }, async (req) => {
-      const actor = actorOf(req);
-      const found = req.sessionSecret ? await accounts.authenticateSession(req.sessionSecret) : null;
-      return { user: await accounts.getUser(actor.userId ?? ''), csrfToken: found?.csrfToken ?? '', expiresAt: found?.expiresAt ?? '' };
-    });
+    }, async (req) => ({
+      user: await accounts.getUser(actorOf(req).userId ?? ''),
+      // Signed in with an API token there is no session: nothing to echo.
+      csrfToken: req.session?.csrfToken ?? '',
+      expiresAt: req.session?.expiresAt ?? '',
+    }));
 
     app.delete('/session', {
       preHandler: requireRole('viewer'),
@@ -69,10 +73,21 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['accounts'], summary: 'Your profile', response: { 200: UserSchema } },
     }, async (req) => accounts.getUser(actorOf(req).userId ?? ''));
 
+    // Changing the password checks the current one: a stolen session or token must not get unlimited
+    // guesses at it. Only those requests count, so switching language stays unlimited.
+    const passwordTries = app.createRateLimit({ max: 10, timeWindow: '1 minute' });
     app.patch('/me', {
       preHandler: requireRole('viewer'),
       schema: { tags: ['accounts'], summary: 'Change your name, language, time zone or password', body: MeUpdateSchema, response: { 200: UserSchema } },
-    }, async (req) => accounts.updateMe(actorOf(req), req.body));
+    }, async (req) => {
+      if (req.body.currentPassword !== undefined || req.body.newPassword !== undefined) {
+        const tries = await passwordTries(req);
+        if (!tries.isAllowed && tries.isExceeded) {
+          throw new HttpProblem(429, 'Too many requests', 'Too many password attempts; wait a minute', undefined, 'パスワードの試行が多すぎます。1 分待ってください');
+        }
+      }
+      return accounts.updateMe(actorOf(req), req.body, req.sessionSecret);
+    });
 
     app.get('/users', {
       preHandler: requireRole('viewer'),

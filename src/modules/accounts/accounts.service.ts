@@ -75,38 +75,50 @@ export class AccountsService {
 
   /** Creates the first admin with a setup token; refused once any user exists. */
   async completeSetup(input: z.output<typeof SetupSchema>, ip?: string): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
     return this.db.transaction().execute(async (trx) => {
+      // Every node that started on an empty database printed a setup link: only the first one used makes an admin.
+      await this.storage.lockForTransaction(trx, 'accounts.setup');
       if ((await repo.countUsers(trx)) > 0) throw problems.conflict('Setup is already done: sign in instead', 'セットアップは完了しています。サインインしてください');
       if (!(await repo.consumeSetupToken(trx, hashSecret(input.token), nowIso()))) {
         throw new HttpProblem(403, 'Forbidden', 'The setup token is unknown, used or expired; restart the server for a new one, or run `hikeshi admin create`', [{ field: 'body.token', message: 'invalid or expired' }],
           'セットアップ用トークンが不明・使用済み・期限切れのいずれかです。サーバーを再起動して新しいリンクを得るか、`hikeshi admin create` を実行してください');
       }
-      const { token: _token, ...rest } = input;
-      return this.insertUser(trx, { ...SYSTEM_ACTOR, ip }, { ...rest, role: 'admin' });
+      const { token: _token, password: _password, ...rest } = input;
+      return this.insertUser(trx, { ...SYSTEM_ACTOR, ip }, { ...rest, role: 'admin' }, passwordHash);
     });
   }
 
   /** Creates a user (admins, or the shell via `hikeshi admin create`). */
   async createUser(actor: Actor, input: UserCreate): Promise<User> {
-    return this.db.transaction().execute((trx) => this.insertUser(trx, actor, input));
+    // Hash before the transaction: scrypt takes tens of milliseconds, and on SQLite the transaction
+    // holds the one connection every other request is waiting for.
+    const { password, ...rest } = input;
+    const passwordHash = await hashPassword(password);
+    return this.db.transaction().execute((trx) => this.insertUser(trx, actor, rest, passwordHash));
   }
 
-  private async insertUser(trx: Storage['db'], actor: Actor, input: UserCreate): Promise<User> {
-    if (await repo.findUserByEmail(trx, input.email)) {
-      throw new HttpProblem(409, 'Conflict', `A user with e-mail ${input.email} already exists`, [{ field: 'body.email', message: 'already in use' }]);
-    }
+  private async insertUser(trx: Storage['db'], actor: Actor, input: Omit<UserCreate, 'password'>, passwordHash: string): Promise<User> {
+    const taken = () => new HttpProblem(409, 'Conflict', `A user with e-mail ${input.email} already exists`, [{ field: 'body.email', message: 'already in use' }]);
+    if (await repo.findUserByEmail(trx, input.email)) throw taken();
     const row: UsersTable = {
       id: newId(),
       email: input.email,
       name: input.name,
       role: input.role,
-      password_hash: await hashPassword(input.password),
+      password_hash: passwordHash,
       locale: input.locale,
       time_zone: input.timeZone,
       created_at: nowIso(),
       disabled_at: null,
     };
-    await repo.insertUser(trx, row);
+    try {
+      await repo.insertUser(trx, row);
+    } catch (err) {
+      // On PostgreSQL two requests can both pass the check above; the unique index decides.
+      if (this.storage.isUniqueViolation(err)) throw taken();
+      throw err;
+    }
     const user = publicUser(row);
     await recordAudit(trx, actor, { action: 'user.create', targetType: 'user', targetId: row.id, after: user });
     return user;
@@ -136,6 +148,13 @@ export class AccountsService {
   /** Admin changes to a user. Disabling signs the user out everywhere. */
   async updateUser(actor: Actor, id: string, patch: z.output<typeof UserUpdateSchema>): Promise<User> {
     return this.db.transaction().execute(async (trx) => {
+      // Two admins demoting (or disabling) each other at once must not leave nobody in charge: user
+      // changes take turns, and the caller must still be an admin when theirs runs.
+      await this.storage.lockForTransaction(trx, 'accounts.users');
+      if (actor.type !== 'system') {
+        const me = actor.userId ? await repo.findUserById(trx, actor.userId) : undefined;
+        if (!me || me.role !== 'admin' || me.disabled_at) throw problems.forbidden('You are no longer an admin', 'すでに管理者ではありません');
+      }
       const before = await repo.findUserById(trx, id);
       if (!before) throw problems.notFound('User', id);
       if (actor.userId === id && (patch.role && patch.role !== 'admin' || patch.disabled)) {
@@ -155,27 +174,41 @@ export class AccountsService {
     });
   }
 
-  /** A user's own profile and password. */
-  async updateMe(actor: Actor, patch: z.output<typeof MeUpdateSchema>): Promise<User> {
+  /**
+   * A user's own profile and password. A new password signs out every other session of the user
+   * (whoever else holds one may be why the password changed); `currentSession` is the caller's, kept.
+   */
+  async updateMe(actor: Actor, patch: z.output<typeof MeUpdateSchema>, currentSession?: string | null): Promise<User> {
     const id = actor.userId;
     if (!id) throw problems.forbidden('Only users have a profile');
+    // The password is checked and hashed before the transaction (scrypt is slow; on SQLite the
+    // transaction holds the one connection), and a wrong guess is recorded like a failed sign-in.
+    let checked: { oldHash: string; newHash: string } | null = null;
+    if (patch.newPassword !== undefined) {
+      const current = await repo.findUserById(this.db, id);
+      if (!current) throw problems.notFound('User', id);
+      if (!patch.currentPassword || !current.password_hash || !(await verifyPassword(patch.currentPassword, current.password_hash))) {
+        await recordAudit(this.db, actor, { action: 'user.password_change_failed', targetType: 'user', targetId: id });
+        throw new HttpProblem(403, 'Forbidden', 'The current password is wrong', [{ field: 'body.currentPassword', message: 'does not match' }], '現在のパスワードが違います');
+      }
+      checked = { oldHash: current.password_hash, newHash: await hashPassword(patch.newPassword) };
+    }
     return this.db.transaction().execute(async (trx) => {
       const before = await repo.findUserById(trx, id);
       if (!before) throw problems.notFound('User', id);
+      if (checked && before.password_hash !== checked.oldHash) {
+        throw problems.conflict('The password was changed meanwhile; sign in again and retry', 'パスワードが先に変更されました。サインインし直してからやり直してください');
+      }
       const set: Partial<UsersTable> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.locale !== undefined) set.locale = patch.locale;
       if (patch.timeZone !== undefined) set.time_zone = patch.timeZone;
-      if (patch.newPassword !== undefined) {
-        if (!patch.currentPassword || !before.password_hash || !(await verifyPassword(patch.currentPassword, before.password_hash))) {
-          throw new HttpProblem(403, 'Forbidden', 'The current password is wrong', [{ field: 'body.currentPassword', message: 'does not match' }], '現在のパスワードが違います');
-        }
-        set.password_hash = await hashPassword(patch.newPassword);
-      }
+      if (checked) set.password_hash = checked.newHash;
       if (Object.keys(set).length) await repo.updateUser(trx, id, set);
+      if (checked) await repo.deleteSessionsOfUser(trx, id, currentSession ? hashSecret(currentSession) : undefined);
       const after = { ...before, ...set };
       await recordAudit(trx, actor, {
-        action: patch.newPassword ? 'user.password_change' : 'user.update_self',
+        action: checked ? 'user.password_change' : 'user.update_self',
         targetType: 'user', targetId: id, before: publicUser(before), after: publicUser(after),
       });
       return this.getUserIn(trx, id);

@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { type RunningServer, startServer } from '../../server/serve.js';
+import { SYSTEM_ACTOR } from '../../shared/actor.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../../test/support/databases.js';
 import { type Answer, startTestServer, type TestServer } from '../../../test/support/server.js';
 
@@ -82,6 +84,31 @@ describe.each(DATABASE_KINDS)('first-admin setup (%s)', (kind) => {
     expect([403, 409]).toContain(again.status);
     expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await signIn(server.url, 'second@example.com', PASSWORD)).status).toBe(401);
+  });
+});
+
+describe.each(DATABASE_KINDS)('first-admin setup from two nodes at once (%s)', (kind) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    server = await startServer(loadConfig({ env: {}, overrides: { port: 0, logLevel: 'silent', dataDir: db.dataDir, databaseUrl: db.databaseUrl, clockSweepSeconds: 3600 } }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('every node’s setup link used at the same moment makes one admin, not several', async () => {
+    // Every node that starts on an empty database prints a setup link of its own.
+    const tokens = [new URL(server.setupUrl!).searchParams.get('token')!];
+    for (let i = 0; i < 5; i++) tokens.push(await server.ctx.accounts.issueSetupToken());
+    const answers = await Promise.all(tokens.map((token, i) => fetch(`${server.url}/api/v1/setup`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, email: `first${i}@example.com`, name: `First ${i}`, password: PASSWORD }),
+    })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect((await server.ctx.accounts.listUsers()).length).toBe(1);
   });
 });
 
@@ -235,6 +262,19 @@ describe.each(DATABASE_KINDS)('accounts API (%s)', (kind) => {
       expect(JSON.stringify(retry.body)).not.toContain(first.body.token);
     });
 
+    it('a sign-in sent with a token and an Idempotency-Key is neither kept nor replayed without its cookie', async () => {
+      const headers = { authorization: `Bearer ${viewer.token}`, 'idempotency-key': `signin-${kind}` };
+      const first = await signIn(ts.url, viewer.email, PASSWORD, freshIp(), headers);
+      const again = await signIn(ts.url, viewer.email, PASSWORD, freshIp(), headers);
+      for (const s of [first, again]) {
+        expect(s.status).toBe(201);
+        expect(s.cookie).toMatch(/^hikeshi_session=/);
+      }
+      expect(again.csrfToken).not.toBe(first.csrfToken);
+      const rows = await ts.server.ctx.storage.db.selectFrom('idempotency_keys').select('response_body').execute();
+      expect(JSON.stringify(rows)).not.toContain(first.csrfToken);
+    });
+
     it('a non-admin cannot revoke someone else’s token nor list everyone’s', async () => {
       const adminToken = (await adminCall('POST', '/api/v1/tokens', { name: 'admin only' })).body;
       expectProblem(await ts.call('DELETE', `/api/v1/tokens/${adminToken.id}`, { token: responder.token }), 404);
@@ -281,6 +321,13 @@ describe.each(DATABASE_KINDS)('accounts API (%s)', (kind) => {
       expect(again.body.errors).toEqual([{ field: 'body.email', message: expect.any(String) }]);
     });
 
+    it('concurrent creates with one e-mail make one user; the others get 409, never 500', async () => {
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+        adminCall('POST', '/api/v1/users', { email: 'race@example.com', name: `Race ${i}`, password: PASSWORD })));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    });
+
     it('disabling a user kills their token, their session and their sign-in', async () => {
       const u = await ts.user('responder');
       const s = await signIn(ts.url, u.email, PASSWORD);
@@ -310,6 +357,18 @@ describe.each(DATABASE_KINDS)('accounts API (%s)', (kind) => {
       expect(me.body).toMatchObject({ role: 'admin', disabled: false });
     });
 
+    it('two admins demoting each other at the same moment leave one admin, not none', async () => {
+      const a = await ts.user('admin');
+      const b = await ts.user('admin');
+      const [ab, ba] = await Promise.all([
+        ts.call('PATCH', `/api/v1/users/${b.id}`, { token: a.token, body: { role: 'viewer' } }),
+        ts.call('PATCH', `/api/v1/users/${a.id}`, { token: b.token, body: { role: 'viewer' } }),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 403]);
+      const roles = [(await adminCall('GET', `/api/v1/users/${a.id}`)).body.role, (await adminCall('GET', `/api/v1/users/${b.id}`)).body.role];
+      expect(roles.sort()).toEqual(['admin', 'viewer']);
+    });
+
     it('changing one’s password needs the current one; then only the new one signs in', async () => {
       const u = await ts.user('responder');
       const next = 'a brand new passphrase';
@@ -324,6 +383,29 @@ describe.each(DATABASE_KINDS)('accounts API (%s)', (kind) => {
       expect(JSON.stringify(ok.body)).not.toContain(next);
       expect((await signIn(ts.url, u.email, next)).status).toBe(201);
       expect((await signIn(ts.url, u.email, PASSWORD)).status).toBe(401);
+    });
+
+    it('a new password signs out the user’s other sessions, and keeps the one that changed it', async () => {
+      const u = await ts.user('responder');
+      const here = await signIn(ts.url, u.email, PASSWORD);
+      const elsewhere = await signIn(ts.url, u.email, PASSWORD);
+      const changed = await cookieCall(here, 'PATCH', '/api/v1/me', { body: { currentPassword: PASSWORD, newPassword: 'another long passphrase' } });
+      expect(changed.status).toBe(200);
+      expect((await cookieCall(here, 'GET', '/api/v1/me')).status).toBe(200);
+      expectProblem(await cookieCall(elsewhere, 'GET', '/api/v1/me'), 401);
+    });
+
+    it('guessing the current password through PATCH /me is throttled like sign-in', async () => {
+      const u = await ts.user('responder');
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        statuses.push((await ts.call('PATCH', '/api/v1/me', { token: u.token, body: { currentPassword: `guess number ${i}`, newPassword: 'a brand new passphrase' } })).status);
+      }
+      expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+      expect((await audit(`action=user.password_change_failed&targetId=${u.id}`)).length).toBeGreaterThanOrEqual(10);
+      expectProblem(await ts.call('PATCH', '/api/v1/me', { token: u.token, body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } }), 429);
+      // Only password attempts count: switching language is never throttled by them.
+      expect((await ts.call('PATCH', '/api/v1/me', { token: u.token, body: { locale: 'ja' } })).status).toBe(200);
     });
 
     it('no user-facing answer carries a password or a password hash', async () => {
@@ -353,6 +435,15 @@ describe.each(DATABASE_KINDS)('accounts API (%s)', (kind) => {
       const text = JSON.stringify(res.body);
       expect(res.body.events.length).toBeGreaterThan(10);
       for (const secret of [PASSWORD, 'a brand new passphrase', 'leak check passphrase', 'scrypt$', tok]) expect(text).not.toContain(secret);
+    });
+
+    it('redacts any key that names a secret, however it is spelled or nested', async () => {
+      await recordAudit(ts.server.ctx.storage.db, SYSTEM_ACTOR, {
+        action: 'test.redaction', targetType: 'test', targetId: kind,
+        after: { name: 'kept', newPassword: 'np-secret-1', csrfToken: 'csrf-secret-2', steps: [{ setupToken: 'st-secret-3', clientSecret: 'cs-secret-4' }] },
+      });
+      const [event] = await audit(`action=test.redaction&targetId=${kind}`);
+      expect(event.after).toEqual({ name: 'kept', newPassword: '[redacted]', csrfToken: '[redacted]', steps: [{ setupToken: '[redacted]', clientSecret: '[redacted]' }] });
     });
 
     it('records user.create, token.create and token.revoke with actor and target', async () => {

@@ -13,14 +13,15 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-// Never written to the log: secrets that may sit in a before/after snapshot.
-const SECRET_KEYS = new Set(['password', 'password_hash', 'passwordHash', 'token', 'token_hash', 'tokenHash', 'csrf_token', 'secret']);
+// Never written to the log: any key that names a secret (password, newPassword, password_hash,
+// token, csrfToken, setupToken, secret…), so a snapshot of a new shape cannot leak one by accident.
+const SECRET_KEY = /password|token|secret/i;
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '[redacted]' : redact(v)]),
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]),
     );
   }
   return value;

@@ -3,7 +3,7 @@ import type {
   IncidentDecisionsTable, IncidentTasksTable, IncidentsTable, StatusUpdatesTable, TimelineEventsTable,
 } from '../../storage/schema.js';
 
-/** The next incident number; a concurrent declare may take it first (the service retries). */
+/** The next incident number; call it under the service's numbering lock, or a concurrent declare may take it first. */
 export async function nextIncidentNumber(db: Db): Promise<number> {
   const row = await db.selectFrom('incidents').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst();
   return Number(row?.n ?? 0) + 1;
@@ -17,11 +17,15 @@ export async function updateIncident(db: Db, id: string, patch: Partial<Incident
   await db.updateTable('incidents').set(patch).where('id', '=', id).execute();
 }
 
-/** Finds an incident by id, number (`12`) or reference (`INC-12`). */
-export function findIncident(db: Db, idOrRef: string): Promise<IncidentsTable | undefined> {
+/**
+ * Finds an incident by id, number (`12`) or reference (`INC-12`). `forUpdate` also locks its row until
+ * the transaction ends (PostgreSQL only: SQLite has no row locks and needs none).
+ */
+export function findIncident(db: Db, idOrRef: string, opts: { forUpdate?: boolean } = {}): Promise<IncidentsTable | undefined> {
   const m = /^(?:inc-)?(\d{1,9})$/i.exec(idOrRef);
-  const q = db.selectFrom('incidents').selectAll();
-  return (m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrRef)).executeTakeFirst();
+  let q = db.selectFrom('incidents').selectAll();
+  q = m ? q.where('number', '=', Number(m[1])) : q.where('id', '=', idOrRef);
+  return (opts.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export interface IncidentFilter {

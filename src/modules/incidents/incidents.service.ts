@@ -3,11 +3,12 @@ import type { DomainEvent, EventBus } from '../../server/event-bus.js';
 import { HttpProblem, problems } from '../../server/problem.js';
 import type { Actor } from '../../shared/actor.js';
 import { newId, nowIso } from '../../shared/ids.js';
-import { type Locale, type Phase, phaseChangeAllowed, PHASE_PREFIX } from '../../shared/phases.js';
+import { type Audience, type Locale, type Phase, phaseChangeAllowed, PHASE_PREFIX } from '../../shared/phases.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { IncidentsTable, IncidentTasksTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
+import { computeClocks } from './clocks.js';
 import { IncidentReader, type UserDirectory } from './incidents.read.js';
 import * as repo from './incidents.repo.js';
 import type {
@@ -74,7 +75,8 @@ export class IncidentsService {
       incidentId = row.id;
       const now = nowIso();
       const out = await fn(trx, row, now);
-      await repo.updateIncident(trx, row.id, { updated_at: now });
+      // A repeat (acknowledged again, joined again, a clock reminder no longer due) changes nothing: updatedAt stays.
+      if (out.events.length) await repo.updateIncident(trx, row.id, { updated_at: now });
       return out;
     });
     const at = nowIso();
@@ -83,13 +85,9 @@ export class IncidentsService {
   }
 
   private async lockIncident(trx: Db, idOrRef: string): Promise<IncidentsTable> {
-    const found = await repo.findIncident(trx, idOrRef);
-    if (!found) throw problems.notFound('Incident', idOrRef);
     // PostgreSQL: serialise writers on one incident across nodes. SQLite transactions are already serial.
-    if (this.storage.dialect === 'postgres') {
-      await trx.selectFrom('incidents').select('id').where('id', '=', found.id).forUpdate().execute();
-      return (await repo.findIncident(trx, found.id)) ?? found;
-    }
+    const found = await repo.findIncident(trx, idOrRef, { forUpdate: this.storage.dialect === 'postgres' });
+    if (!found) throw problems.notFound('Incident', idOrRef);
     return found;
   }
 
@@ -125,6 +123,9 @@ export class IncidentsService {
     for (let attempt = 0; ; attempt++) {
       try {
         const detail = await this.db.transaction().execute(async (trx) => {
+          // Numbers are max + 1: declarations take turns, or concurrent ones (several nodes, an alert
+          // storm) would collide on the number and fail.
+          await this.storage.lockForTransaction(trx, 'incidents.number');
           const now = nowIso();
           const row: IncidentsTable = {
             id: newId(), number: await repo.nextIncidentNumber(trx), title: input.title, summary: input.summary,
@@ -148,7 +149,7 @@ export class IncidentsService {
         this.bus.publish({ type: 'incident.declared', incidentId: detail.id, at: nowIso(), data: { severity: detail.severity, drill: detail.drill } });
         return detail;
       } catch (err) {
-        // Two nodes took the same number at once: take the next one.
+        // Should not happen under the lock above; a node of an older version might still race us.
         if (this.storage.isUniqueViolation(err) && attempt < 5) continue;
         throw err;
       }
@@ -401,10 +402,18 @@ export class IncidentsService {
     });
   }
 
-  /** Records, once per due time, that a communication clock ran out (called by the clock job). */
+  /**
+   * Records, once per due time, that a communication clock ran out (called by the clock job). The job
+   * may run a while after the sweep saw the clock overdue (a retry, another node): if the update went
+   * out in between, or the incident was resolved, the clock no longer falls due then and nothing is recorded.
+   */
   async recordClockOverdue(incidentId: string, clock: string, dueAt: string, actor: Actor): Promise<void> {
     await this.mutate(incidentId, async (trx, row) => {
-      if (row.phase === 'resolved') return { result: undefined, events: [] };
+      const clocks = computeClocks(row, await this.settings.incidentSettings(trx), Date.parse(dueAt));
+      const stillDue = clock === 'firstPublicUpdate'
+        ? (clocks.firstPublicUpdate.metAt ? null : clocks.firstPublicUpdate.dueAt)
+        : (clocks.audiences[clock as Audience]?.nextDueAt ?? null);
+      if (row.phase === 'resolved' || stillDue !== dueAt) return { result: undefined, events: [] };
       await this.event(trx, row.id, actor, 'clock.overdue', { clock, dueAt, prefix: PHASE_PREFIX.en[row.phase as Phase] });
       return { result: undefined, events: [{ type: 'incident.clock_overdue', data: { clock, dueAt } }] };
     });

@@ -119,6 +119,33 @@ describe.each(DATABASE_KINDS)('incidents (%s)', (kind) => {
     expect(reopened.body.clocks.audiences.internal.nextDueAt).not.toBeNull();
   });
 
+  it('many declarations at once all succeed, with distinct consecutive numbers', async () => {
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) =>
+      ts.call('POST', '/api/v1/incidents', { token: ts.admin.token, body: { title: `Storm ${i}`, severity: 'SEV3' } })));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    const numbers = answers.map((a) => a.body.number as number).sort((x, y) => x - y);
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+  });
+
+  it('concurrent writers to one incident take turns: resolving it five times at once resolves it once', async () => {
+    const inc = await declare();
+    const answers = await Promise.all(Array.from({ length: 5 }, () =>
+      ts.call('POST', `/api/v1/incidents/${inc.ref}/phase`, { token: ts.admin.token, body: { phase: 'resolved' } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect((await timeline(inc.ref)).filter((e) => e.kind === 'phase.changed')).toHaveLength(1);
+  });
+
+  it('a repeated acknowledge or join changes nothing, not even updatedAt', async () => {
+    const inc = await declare();
+    await new Promise((r) => setTimeout(r, 5));
+    const acked = await ts.call('POST', `/api/v1/incidents/${inc.ref}/acknowledge`, { token: resp.token });
+    expect(acked.status).toBe(200);
+    const joined = await ts.call('POST', `/api/v1/incidents/${inc.ref}/responders`, { token: ts.admin.token, body: {} });
+    expect(joined.status).toBe(200);
+    expect(joined.body.updatedAt).toBe(inc.updatedAt);
+    expect((await timeline(inc.ref)).map((e) => e.kind)).toEqual(['incident.declared']);
+  });
+
   it('refuses a task without an owner or a purpose, and leaves nothing behind', async () => {
     const inc = await declare();
     const path = `/api/v1/incidents/${inc.ref}/tasks`;

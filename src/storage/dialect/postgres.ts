@@ -1,4 +1,4 @@
-import { PostgresDialect } from 'kysely';
+import { type Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
 /** A pooled PostgreSQL connection. Several Hikeshi nodes may share one database. */
@@ -12,4 +12,12 @@ export function postgresDialect(url: string, max = 10): { dialect: PostgresDiale
 /** PostgreSQL's unique_violation. */
 export function isPostgresUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
+}
+
+/**
+ * Holds a transaction-scoped advisory lock named `name` until the transaction ends, so nodes that
+ * compute something from the table's current state (the next incident number) take turns.
+ */
+export async function postgresTransactionLock(trx: Kysely<any>, name: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
 }
