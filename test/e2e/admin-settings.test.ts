@@ -1,94 +1,24 @@
 // The admin pages in a real Chromium against a real server: incident settings (saved, used by the
 // declare dialog, refused with the server's words beside the field), teams, and a viewer's read-only war room.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST_INDEX = join(ROOT, 'dist/web/index.html');
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Newest modification time under a folder (or of a file). */
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), st.mtimeMs);
-}
-
-/** Builds the UI when dist/web is missing or older than its sources. */
-function buildWebIfStale(): void {
-  const sources = Math.max(
-    newest(join(ROOT, 'web/src')), newest(join(ROOT, 'web/index.html')), newest(join(ROOT, 'web/vite.config.ts')),
-    newest(join(ROOT, 'src/shared/render.ts')), newest(join(ROOT, 'src/shared/phases.ts')),
-    newest(join(ROOT, 'src/modules/settings/settings.schema.ts')),
-  );
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
-
-/** Waits until the locator is visible (playwright-core has no expect of its own). */
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible' });
-}
-
-/** Waits until the locator's text contains a string or matches a pattern. */
-async function hasText(locator: Locator, text: string | RegExp): Promise<void> {
-  const read = async () => (await locator.first().textContent()) ?? '';
-  if (typeof text === 'string') await expect.poll(read, { timeout: 10_000 }).toContain(text);
-  else await expect.poll(read, { timeout: 10_000 }).toMatch(text);
-}
-
-/** Collects script errors and server failures; refused requests (400s on purpose) do not count. */
-function watchErrors(page: Page, errors: string[]): void {
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  page.on('response', (r) => { if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`); });
-}
-
-/**
- * A full-page screenshot with a window as tall as the page, so the sticky save bar sits at the end
- * of the page instead of over the middle of it.
- */
-async function fullPageShot(p: Page, name: string): Promise<void> {
-  const size = p.viewportSize() ?? { width: 1440, height: 1000 };
-  const height = await p.evaluate('document.documentElement.scrollHeight') as number;
-  await p.setViewportSize({ width: size.width, height });
-  await p.screenshot({ path: join(ROOT, 'test-results', name), fullPage: true });
-  await p.setViewportSize(size);
-}
+import type { RunningServer } from '../../src/server/serve.js';
+import { BROWSER_AVAILABLE, type BrowserSession, fullPageShot, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
 
 const SEV2_TEXT = 'Major: checkout, sign-in or payments broken for many customers';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-let dataDir: string;
+let session: BrowserSession;
 
-describe.skipIf(!existsSync(CHROMIUM))('admin settings, teams and the read-only war room in the browser', () => {
+describe.runIf(BROWSER_AVAILABLE)('admin settings, teams and the read-only war room in the browser', () => {
   beforeAll(async () => {
-    buildWebIfStale();
-    dataDir = mkdtempSync(join(tmpdir(), 'hikeshi-e2e-'));
-    server = await startServer(loadConfig({ env: {}, overrides: { port: 0, dataDir, logLevel: 'silent', clockSweepSeconds: 1 } }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'Asia/Tokyo', colorScheme: 'dark' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    session = await startBrowserSession();
+    ({ server, browser, page } = session);
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => session?.close());
 
   it('edits the incident settings, manages a team, and shows a viewer a read-only war room', async () => {
     const errors: string[] = [];
@@ -128,7 +58,6 @@ describe.skipIf(!existsSync(CHROMIUM))('admin settings, teams and the read-only 
     // The template preview renders the sample incident with the server's own function.
     await hasText(page.getByTestId('template-preview-en'), '[Investigating] Card payments are failing.');
     await hasText(page.getByTestId('template-preview-ja'), '【調査中】');
-    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await fullPageShot(page, 'settings.png');
 
     // The declare dialog reads the refreshed settings: the new description is there, no reload needed.

@@ -1,82 +1,29 @@
 // The war room in a real Chromium against a real server: setup → declare → task → decision →
 // public update → resolve, as a person would do it, with the keyboard where the UI promises it.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST_INDEX = join(ROOT, 'dist/web/index.html');
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Newest modification time under a folder (or of a file). */
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), st.mtimeMs);
-}
-
-/** Builds the UI when dist/web is missing or older than its sources. */
-function buildWebIfStale(): void {
-  const sources = Math.max(
-    newest(join(ROOT, 'web/src')), newest(join(ROOT, 'web/index.html')), newest(join(ROOT, 'web/vite.config.ts')),
-    newest(join(ROOT, 'src/shared/render.ts')), newest(join(ROOT, 'src/shared/phases.ts')),
-  );
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
-
-/** Waits until the locator is visible (playwright-core has no expect of its own). */
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible' });
-}
-
-/** Waits until the locator's text contains a string or matches a pattern. */
-async function hasText(locator: Locator, text: string | RegExp): Promise<void> {
-  const read = async () => (await locator.first().textContent()) ?? '';
-  if (typeof text === 'string') await expect.poll(read, { timeout: 10_000 }).toContain(text);
-  else await expect.poll(read, { timeout: 10_000 }).toMatch(text);
-}
+import type { RunningServer } from '../../src/server/serve.js';
+import { BROWSER_AVAILABLE, type BrowserSession, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 /** A second tab on the incident list, to see it update live. */
 let watcher: Page;
-let dataDir: string;
+let session: BrowserSession;
 
-describe.skipIf(!existsSync(CHROMIUM))('war room in the browser', () => {
+describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
   beforeAll(async () => {
-    buildWebIfStale();
-    dataDir = mkdtempSync(join(tmpdir(), 'hikeshi-e2e-'));
-    server = await startServer(loadConfig({ env: {}, overrides: { port: 0, dataDir, logLevel: 'silent', clockSweepSeconds: 1 } }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'Asia/Tokyo', colorScheme: 'dark' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    session = await startBrowserSession();
+    ({ server, browser, page } = session);
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => session?.close());
 
   it('runs an incident from declaration to resolution', async () => {
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The browser logs refused requests (the task without a purpose is one, on purpose); only script
-    // errors and server failures count.
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-    page.on('response', (r) => { if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`); });
+    // The task without a purpose is refused on purpose: only script errors and server failures count.
+    watchErrors(page, errors);
 
     // First start: the one-time setup link creates the admin and signs in.
     expect(server.setupUrl).toBeTruthy();
@@ -170,7 +117,6 @@ describe.skipIf(!existsSync(CHROMIUM))('war room in the browser', () => {
     await page.getByRole('button', { name: 'EN' }).click();
     await visible(page.getByRole('heading', { name: 'Timeline', exact: true }));
 
-    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results/war-room.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
