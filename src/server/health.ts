@@ -47,7 +47,9 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
       await sql`select 1`.execute(ctx.storage.db);
       return { status: 'ok', database: ctx.storage.dialect };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', database: ctx.storage.dialect, error: (err as Error).message });
+      // The reason goes to the log, not to whoever asks: it may name hosts and users.
+      ctx.log.error({ err }, 'readiness check: the database does not answer');
+      return reply.code(503).send({ status: 'unavailable', database: ctx.storage.dialect });
     }
   });
   app.get('/metrics', hidden, async (_req, reply) => {
