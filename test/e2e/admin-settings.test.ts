@@ -111,13 +111,13 @@ describe.runIf(BROWSER_AVAILABLE)('admin settings, teams and the read-only war r
     await fullPageShot(page, 'teams.png');
 
     // The same pages in Japanese.
-    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByRole('button', { name: '日本語', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'チーム', level: 1 }));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: '設定' }).click();
     await visible(page.getByRole('heading', { name: 'インシデント設定', level: 1 }));
     await hasText(page.getByTestId('template-preview-ja'), '【調査中】');
     await fullPageShot(page, 'settings-ja.png');
-    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'Incident settings', level: 1 }));
 
     // A viewer, created with the admin's session (cookie + CSRF header), as the UI would.

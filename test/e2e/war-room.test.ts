@@ -87,6 +87,11 @@ describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
     await hasText(page.getByTestId('preview-ja'), '【調査中】');
     await composer.getByRole('button', { name: 'Post to Public' }).click();
     await hasText(page.getByTestId('updates-public'), '[Investigating] Card payments are failing.');
+    // Until outbound channels exist, the commander copies the rendering into chat: the Japanese one here.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: setupUrl.origin });
+    await page.getByTestId('updates-public').getByRole('button', { name: 'Copy 日本語' }).first().click();
+    await hasText(page.getByTestId('updates-public'), 'Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toMatch(/^【調査中】Card payments are failing\./);
     await hasText(page.getByTestId('clock-first-public'), 'sent after');
 
     // Resolve.
@@ -111,10 +116,10 @@ describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
     await page.getByLabel('Starred only').uncheck();
 
     // The header switches the language; the timeline comes back in Japanese words.
-    await page.getByRole('button', { name: '日本語' }).click();
+    await page.getByRole('button', { name: '日本語', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'タイムライン', exact: true }));
     await visible(page.getByRole('button', { name: '再オープン' }));
-    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'Timeline', exact: true }));
 
     await page.screenshot({ path: join(ROOT, 'test-results/war-room.png'), fullPage: true });

@@ -7,6 +7,7 @@ import { AUDIENCES, PHASES } from '../../../src/shared/phases.js';
 import { renderUpdate } from '../../../src/shared/render.js';
 import type { Audience, IncidentDetail, Phase } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
+import { CopyButton } from './copy-button.js';
 import { tabListKeys } from './tab-keys.js';
 
 /** The status update composer with live en/ja preview and the posted updates. */
@@ -105,7 +106,13 @@ export function Composer({ incident, reload }: { incident: IncidentDetail; reloa
             {posted.map((u) => (
               <li key={u.id}>
                 <pre lang={locale}>{u.rendered[locale]}</pre>
-                <div className="muted small">{t('composer.by', { name: u.author?.name ?? t('timeline.system'), time: fmt.dateTime(u.createdAt) })}</div>
+                <div className="update-meta">
+                  <span className="muted small">{t('composer.by', { name: u.author?.name ?? t('timeline.system'), time: fmt.dateTime(u.createdAt) })}</span>
+                  <span className="update-copy">
+                    <CopyButton className="small-button" text={u.rendered.en} label={t('composer.copyIn', { language: 'English' })} />
+                    <CopyButton className="small-button" text={u.rendered.ja} label={t('composer.copyIn', { language: '日本語' })} />
+                  </span>
+                </div>
               </li>
             ))}
           </ol>

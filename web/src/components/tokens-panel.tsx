@@ -3,6 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import type { Token } from '../types.js';
+import { CopyButton } from './copy-button.js';
 import { Field, FormError, useAction } from './form.js';
 
 /** The tokens panel of the profile page. */
@@ -12,7 +13,6 @@ export function TokensPanel() {
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const create = useAction();
   const revoke = useAction();
 
@@ -24,7 +24,6 @@ export function TokensPanel() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSecret(null);
-    setCopied(false);
     void create.run(async () => {
       const created = await api<Token>('POST', '/tokens', { name, ...(days ? { expiresInDays: Number(days) } : {}) });
       setSecret(created.token ?? null);
@@ -32,10 +31,6 @@ export function TokensPanel() {
       setDays('');
       load();
     });
-  };
-  const copy = () => {
-    if (!secret) return;
-    navigator.clipboard?.writeText(secret).then(() => setCopied(true)).catch(() => {});
   };
 
   return (
@@ -59,7 +54,7 @@ export function TokensPanel() {
           <p>{t('tokens.secret')}</p>
           <div className="secret-row">
             <code data-testid="token-secret">{secret}</code>
-            <button type="button" onClick={copy}>{copied ? `✓ ${t('common.copied')}` : t('common.copy')}</button>
+            <CopyButton text={secret} />
           </div>
         </div>
       ) : null}

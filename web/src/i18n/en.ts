@@ -216,6 +216,7 @@ export const en = {
   'composer.posted': 'Posted updates — {audience}',
   'composer.noneYet': 'Nothing posted to this audience yet.',
   'composer.by': '{name}, {time}',
+  'composer.copyIn': 'Copy {language}',
 
   'profile.title': 'Profile',
   'profile.save': 'Save profile',

@@ -218,6 +218,7 @@ export const ja: Messages = {
   'composer.posted': '投稿済みの報告 — {audience}',
   'composer.noneYet': 'この宛先への投稿はまだありません。',
   'composer.by': '{name}、{time}',
+  'composer.copyIn': '{language}をコピー',
 
   'profile.title': 'プロフィール',
   'profile.save': 'プロフィールを保存',
