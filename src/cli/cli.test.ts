@@ -263,6 +263,20 @@ describe('incident commands', () => {
     await hikeshi(['incident', 'resolve', other], { env });
   });
 
+  it('acknowledges and notes the timeline, from an option or from stdin', async () => {
+    const ack = await hikeshi(['incident', 'ack', ref], { env });
+    expect(ack.code).toBe(0);
+    expect(ack.out).toMatch(new RegExp(`^${ref} acknowledged \\d+s after declaration\\.`));
+    const note = await hikeshi(['incident', 'note', ref, '--message', '-'], { env, stdin: 'p99 doubled at 13:02\n' });
+    expect(note.code).toBe(0);
+    expect(note.out).toContain(`Noted on ${ref}`);
+    const show = await hikeshi(['incident', 'show', ref], { env });
+    expect(show.out).toContain('p99 doubled at 13:02');
+    const missing = await hikeshi(['incident', 'note', ref], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--message');
+  });
+
   it('resolves: the phase moves and the incident leaves the open list', async () => {
     const r = await hikeshi(['incident', 'resolve', ref, '--note', 'rollback done, error rate normal'], { env });
     expect(r.err).toBe('');

@@ -179,6 +179,33 @@ export function registerIncident(program: Command, ctx: CommandContext): void {
     });
 
   incident
+    .command('ack')
+    .description('acknowledge: you are on it (and join the response)')
+    .argument('<ref>', 'INC-12, 12 or the incident id')
+    .option('--idempotency-key <key>', KEY_HELP)
+    .option('--json', 'print the API response as JSON')
+    .action(async (ref: string, o: JsonOption) => {
+      const d = await postOnce<IncidentDetail>(apiFor(io), incidentPath(ref, '/acknowledge'), {}, o, io);
+      if (o.json) return printJson(io, d);
+      const after = d.metrics.secondsToAcknowledge != null ? ` ${formatDuration(d.metrics.secondsToAcknowledge * 1000)} after declaration` : '';
+      println(io.stdout, `${d.ref} acknowledged${after}.`);
+    });
+
+  incident
+    .command('note')
+    .description('add a note to the timeline (what you saw, what you tried)')
+    .argument('<ref>', 'INC-12, 12 or the incident id')
+    .requiredOption('--message <text>', 'the note; - reads it from stdin', text)
+    .option('--idempotency-key <key>', KEY_HELP)
+    .option('--json', 'print the API response as JSON')
+    .action(async (ref: string, o: { message: string } & JsonOption) => {
+      const body = o.message === '-' ? (await readAll(io.stdin)).trim() : o.message;
+      const e = await postOnce<TimelineEvent>(apiFor(io), incidentPath(ref, '/timeline'), { body }, o, io);
+      if (o.json) return printJson(io, e);
+      println(io.stdout, `Noted on ${displayRef(ref)} at ${formatTime(e.at)}.`);
+    });
+
+  incident
     .command('resolve')
     .description('move an incident to resolved')
     .argument('<ref>', 'INC-12, 12 or the incident id')
