@@ -1,0 +1,33 @@
+import type { SourceId, SourcePlugin } from './source.js';
+import alertmanager from './sources/alertmanager/index.js';
+import { createCloudwatchSnsSource } from './sources/cloudwatch-sns/index.js';
+import grafana from './sources/grafana/index.js';
+import pagerdutyEventsV2 from './sources/pagerduty-events-v2/index.js';
+import prometheus from './sources/prometheus/index.js';
+import webhook from './sources/webhook/index.js';
+
+/** Server settings some sources need when they are built. */
+export interface SourceOptions {
+  /** Hosts SNS signing certificates and SubscribeURLs may come from (default sns.<region>.amazonaws.com[.cn]). */
+  snsCertHostPattern?: RegExp;
+}
+
+/** The ONE list of alert sources, alphabetical; the server builds it once with its settings. */
+export function buildSources(options: SourceOptions = {}): Record<SourceId, SourcePlugin<any>> {
+  return {
+    alertmanager,
+    'cloudwatch-sns': createCloudwatchSnsSource({ certHostPattern: options.snsCertHostPattern }),
+    grafana,
+    'pagerduty-events-v2': pagerdutyEventsV2,
+    prometheus,
+    webhook,
+  };
+}
+
+/** The sources with default settings (tests, docs, the CLI). */
+export const SOURCES: Record<SourceId, SourcePlugin<any>> = buildSources();
+
+/** The source with this id, or undefined for an unknown id (ids come from URLs and the database). */
+export function sourceById(id: string, sources: Record<SourceId, SourcePlugin<any>> = SOURCES): SourcePlugin<any> | undefined {
+  return Object.prototype.hasOwnProperty.call(sources, id) ? sources[id as SourceId] : undefined;
+}
