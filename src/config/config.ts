@@ -20,6 +20,12 @@ export const ConfigSchema = z.strictObject({
   bodyLimitBytes: num(z.number().int().min(1024).max(64 * 1024 * 1024)).default(1024 * 1024),
   trustProxy: z.string().min(1).optional().describe('Reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); unset trusts none'),
   clockSweepSeconds: num(z.number().min(0.05).max(3600)).default(15).describe('How often overdue clocks are checked'),
+  snsCertHostPattern: z
+    .string()
+    .refine((v) => { try { new RegExp(v); return true; } catch { return false; } }, 'must be a regular expression')
+    .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+    .describe('Hosts Amazon SNS signing certificates may come from (a regular expression)'),
+  snsCaFile: z.string().min(1).optional().describe('Extra CA certificates (PEM) trusted when fetching SNS certificates; for tests and private endpoints'),
 });
 
 /** A number, also from a numeric string (env values are strings); blank, null and booleans are refused, never read as 0 or 1. */

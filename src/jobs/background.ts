@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { computeClocks, overdueClocks } from '../modules/incidents/clocks.js';
 import { openIncidents } from '../modules/incidents/incidents.repo.js';
+import { DECLARE_FROM_GROUP } from '../modules/alerts/ingest.js';
+import type { Severity } from '../shared/phases.js';
 import type { AppContext } from '../server/context.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId } from '../shared/ids.js';
@@ -16,6 +18,11 @@ const HANDLERS: Record<string, Handler> = {
   [CLOCK_OVERDUE]: async (job, ctx) => {
     const p = JSON.parse(job.payload_json) as { incidentId: string; clock: string; dueAt: string };
     await ctx.incidents.recordClockOverdue(p.incidentId, p.clock, p.dueAt, SYSTEM_ACTOR);
+  },
+  // A route said "declare an incident" for a new alert group.
+  [DECLARE_FROM_GROUP]: async (job, ctx) => {
+    const p = JSON.parse(job.payload_json) as { groupId: string; severity: Severity };
+    await ctx.alerts.declareFromRoute(SYSTEM_ACTOR, p.groupId, p.severity);
   },
 };
 
@@ -34,12 +41,23 @@ export async function sweepClocks(ctx: AppContext, queue: JobQueue, now = Date.n
 
 const HOUR = 3600_000;
 
+let lastSuppressionRefresh = 0;
+/** Maintenance windows and silences start and end by the clock: re-mark open groups once a minute. */
+async function refreshAlertSuppression(ctx: AppContext, now = Date.now()): Promise<void> {
+  if (now - lastSuppressionRefresh < 60_000) return;
+  lastSuppressionRefresh = now;
+  const changed = await ctx.alerts.silences.refreshOpenGroups();
+  if (changed.length) ctx.bus.publish({ type: 'alerts.changed', at: new Date(now).toISOString(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
+}
+
 /** Drops what has served its purpose: expired sessions, day-old idempotency keys, week-old finished jobs. */
 export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<void> {
   const db = ctx.storage.db;
   await db.deleteFrom('sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
   await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now - 24 * HOUR).toISOString()).execute();
   await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
+  // SNS retries a message for about an hour at most; a week of message ids is plenty.
+  await db.deleteFrom('ingest_messages').where('received_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
 }
 
 /** Runs every due job once; returns how many ran. */
@@ -73,6 +91,7 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
       if (stopped) return;
       try {
         await sweepClocks(ctx, queue);
+        await refreshAlertSuppression(ctx);
         await drainJobs(ctx, queue, owner);
         if (Date.now() - lastHousekeeping > HOUR) {
           lastHousekeeping = Date.now();

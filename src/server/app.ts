@@ -9,6 +9,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
+import { alertsRoutes } from '../modules/alerts/alerts.routes.js';
+import { ingestRoutes } from '../modules/alerts/ingest.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
@@ -106,8 +108,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await api.register(auditRoutes(ctx));
     await api.register(settingsRoutes(ctx));
     await api.register(incidentsRoutes(ctx));
+    await api.register(alertsRoutes(ctx));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
+
+  // Senders post here with an integration key (paths chosen to match what each tool already sends).
+  await app.register(ingestRoutes(ctx));
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -37,6 +37,8 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
   app.decorateRequest('sessionSecret', null);
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
+    // Ingest endpoints carry an integration key, not a user's token: they authenticate themselves.
+    if (req.routeOptions.config?.ingest) return;
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);

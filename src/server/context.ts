@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { AccountsService } from '../modules/accounts/accounts.service.js';
+import type { AlertsService } from '../modules/alerts/alerts.service.js';
+import type { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
+import type { IntegrationsService } from '../modules/alerts/integrations.service.js';
+import type { SourceId, SourcePlugin } from '../plugins/source.js';
 import type { IncidentsService } from '../modules/incidents/incidents.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { Storage } from '../storage/db.js';
@@ -15,4 +19,12 @@ export interface AppContext {
   accounts: AccountsService;
   settings: SettingsService;
   incidents: IncidentsService;
+  /** The alert source plugins, by id (built once, with the configured SNS certificate hosts). */
+  sources: Record<SourceId, SourcePlugin<any>>;
+  integrations: IntegrationsService;
+  alerts: AlertsService;
+  ingestor: AlertIngestor;
+  ingestLimiter: IngestRateLimiter;
+  /** GETs an allowed https URL for a source plugin (SNS certificates and subscription links). */
+  fetchText(url: string): Promise<string>;
 }

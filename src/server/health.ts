@@ -35,6 +35,38 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
+  new client.Gauge({
+    name: 'hikeshi_alert_groups_open',
+    help: 'Alert groups not yet resolved, by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const rows = await ctx.storage.db.selectFrom('alert_groups').select(['status', (eb) => eb.fn.countAll().as('n')])
+        .where('status', '!=', 'resolved').groupBy('status').execute();
+      this.reset();
+      for (const status of ['triggered', 'acknowledged']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+    },
+  });
+  // Counters kept by the ingestor; exposed as counters so rate() works.
+  const ingestCounter = (name: string, help: string, field: keyof typeof ctx.ingestor.stats) => new client.Counter({
+    name, help, registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(ctx.ingestor.stats[field]);
+    },
+  });
+  ingestCounter('hikeshi_ingest_requests_total', 'Ingest requests stored (2xx)', 'requests');
+  ingestCounter('hikeshi_ingest_alerts_total', 'Alerts in stored ingest requests', 'alerts');
+  ingestCounter('hikeshi_ingest_commits_total', 'Ingest transactions (each holds one or more requests: group commit)', 'batches');
+  new client.Gauge({
+    name: 'hikeshi_ingest_backlog',
+    help: 'Ingest requests waiting for the next commit',
+    registers: [registry],
+    collect() {
+      this.set(ctx.ingestor.backlog);
+    },
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

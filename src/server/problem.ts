@@ -34,6 +34,11 @@ export class HttpProblem extends Error {
     super(detail ?? title);
     this.name = 'HttpProblem';
   }
+
+  /** Members a sender's own error format expects (PagerDuty's `message`); the problem's own members win. */
+  extra?: Record<string, unknown>;
+  /** Response headers to add (Retry-After). */
+  headers?: Record<string, string>;
 }
 
 /** Shorthands for the problems services raise most. */
@@ -61,6 +66,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Htt
   let detail = p.detail;
   if (ja) detail = p.detailJa ?? (p.errors?.length && p.detail === fieldLine(p.errors) ? fieldLine(errors) : p.detail);
   const body: z.infer<typeof ProblemSchema> = {
+    ...(p.extra ?? {}),
     type: TYPE_BASE + slug(p.title),
     title: ja ? titleJa(p.title) : p.title,
     status: p.status,
@@ -68,6 +74,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Htt
     instance: request.url,
     ...(errors.length ? { errors } : {}),
   };
+  if (p.headers) reply.headers(p.headers);
   return reply.code(p.status).type('application/problem+json').serializer(JSON.stringify).send(body);
 }
 

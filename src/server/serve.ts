@@ -3,6 +3,12 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { startBackgroundWork } from '../jobs/background.js';
 import { AccountsService } from '../modules/accounts/accounts.service.js';
+import { AlertsService } from '../modules/alerts/alerts.service.js';
+import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
+import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
+import { IntegrationsService } from '../modules/alerts/integrations.service.js';
+import { SilencesService } from '../modules/alerts/silences.service.js';
+import { buildSources } from '../plugins/registry.js';
 import { IncidentsService } from '../modules/incidents/incidents.service.js';
 import { SettingsService } from '../modules/settings/settings.service.js';
 import { openStorage } from '../storage/db.js';
@@ -51,7 +57,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const settings = new SettingsService(storage);
   const accounts = new AccountsService(storage, config.sessionTtlHours);
   const incidents = new IncidentsService(storage, bus, settings, accounts);
-  const ctx: AppContext = { config, storage, bus, log, accounts, settings, incidents };
+  const snsHosts = new RegExp(config.snsCertHostPattern);
+  const sources = buildSources({ snsCertHostPattern: snsHosts });
+  const integrations = new IntegrationsService(storage, sources);
+  const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
+  const ingestor = new AlertIngestor(storage, () => alerts.pipelineEnv(), bus, log, (outcome) => alerts.afterIngest(outcome));
+  const ctx: AppContext = {
+    config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor,
+    ingestLimiter: new IngestRateLimiter(), fetchText: restrictedFetcher(snsHosts, config.snsCaFile),
+  };
 
   const app = await buildApp(ctx);
   let stopBackground: () => Promise<void> = async () => {};

@@ -35,7 +35,7 @@ function clock(l: Locale, iso: unknown, timeZone: string): string {
 
 const TEXT: Record<Locale, Record<string, Describe>> = {
   en: {
-    'incident.declared': (d) => `Declared ${s(d.severity)}: ${s(d.title)}${d.drill ? ' (drill)' : ''}; commander ${s(d.commander)}`,
+    'incident.declared': (d) => `Declared ${s(d.severity)}: ${s(d.title)}${d.drill ? ' (drill)' : ''}; ${d.commander ? `commander ${s(d.commander)}` : 'no commander yet'}`,
     'incident.acknowledged': () => 'Acknowledged',
     'incident.edited': (d) => `Changed ${Object.keys((d.changes as Data) ?? {}).join(', ')}`,
     'severity.changed': (d) => `Severity ${s(d.from)} → ${s(d.to)}`,
@@ -49,10 +49,18 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
     'decision.recorded': (d) => `Decision by ${s(d.decidedBy)}: ${s(d.decision)} — why: ${s(d.rationale)} — risk accepted: ${s(d.risk)}`,
     'update.posted': (d) => `Update to ${AUDIENCE.en[s(d.audience)] ?? s(d.audience)}: ${s(d.renderedEn)}`,
     'clock.overdue': (d, tz) => `${CLOCK.en[s(d.clock)] ?? s(d.clock)} is overdue (was due ${clock('en', d.dueAt, tz)})`,
+    'alerts.linked': (d) => `Alert group “${s(d.title)}” linked (${s(d.firing)} of ${s(d.alerts)} alerts firing)`,
+    'alerts.unlinked': (d) => `Alert group “${s(d.title)}” unlinked`,
+    'alerts.activity': (d) => [
+      `Alert group “${s(d.title)}”:`,
+      Number(d.fired) ? `${s(d.fired)} fired` : '',
+      Number(d.resolved) ? `${s(d.resolved)} resolved` : '',
+      d.status === 'resolved' ? '— every alert resolved' : d.status === 'reopened' ? '— firing again' : `— ${s(d.firing)} firing`,
+    ].filter(Boolean).join(' '),
     note: () => '',
   },
   ja: {
-    'incident.declared': (d) => `${s(d.severity)} を宣言: ${s(d.title)}${d.drill ? '（訓練）' : ''}。指揮官 ${s(d.commander)}`,
+    'incident.declared': (d) => `${s(d.severity)} を宣言: ${s(d.title)}${d.drill ? '（訓練）' : ''}。${d.commander ? `指揮官 ${s(d.commander)}` : '指揮官は未定'}`,
     'incident.acknowledged': () => '対応開始を確認',
     'incident.edited': (d) => `${Object.keys((d.changes as Data) ?? {}).join('、')} を変更`,
     'severity.changed': (d) => `重大度 ${s(d.from)} → ${s(d.to)}`,
@@ -66,6 +74,14 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
     'decision.recorded': (d) => `${s(d.decidedBy)} の判断: ${s(d.decision)}（理由: ${s(d.rationale)}／許容したリスク: ${s(d.risk)}）`,
     'update.posted': (d) => `${AUDIENCE.ja[s(d.audience)] ?? s(d.audience)}向け報告: ${s(d.renderedJa)}`,
     'clock.overdue': (d, tz) => `${CLOCK.ja[s(d.clock)] ?? s(d.clock)}の期限切れ（期限 ${clock('ja', d.dueAt, tz)}）`,
+    'alerts.linked': (d) => `アラートグループ「${s(d.title)}」を紐付け（${s(d.alerts)} 件中 ${s(d.firing)} 件が発報中）`,
+    'alerts.unlinked': (d) => `アラートグループ「${s(d.title)}」の紐付けを解除`,
+    'alerts.activity': (d) => [
+      `アラートグループ「${s(d.title)}」:`,
+      Number(d.fired) ? `${s(d.fired)} 件発報` : '',
+      Number(d.resolved) ? `${s(d.resolved)} 件復旧` : '',
+      d.status === 'resolved' ? '— すべて復旧' : d.status === 'reopened' ? '— 再発報' : `— 発報中 ${s(d.firing)} 件`,
+    ].filter(Boolean).join(' '),
     note: () => '',
   },
 };

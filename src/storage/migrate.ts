@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as accounts from './migrations/0001_accounts_and_audit.js';
 import * as incidents from './migrations/0002_incidents.js';
 import * as jobs from './migrations/0003_jobs.js';
+import * as alerts from './migrations/0004_alerts.js';
 
 /** A migration that may need to know the dialect (triggers differ). */
 export interface DialectMigration {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_accounts_and_audit': accounts,
   '0002_incidents': incidents,
   '0003_jobs': jobs,
+  '0004_alerts': alerts,
 };
 
 /** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */

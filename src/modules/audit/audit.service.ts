@@ -14,8 +14,8 @@ export interface AuditEntry {
 }
 
 // Never written to the log: any key that names a secret (password, newPassword, password_hash,
-// token, csrfToken, setupToken, secret…), so a snapshot of a new shape cannot leak one by accident.
-const SECRET_KEY = /password|token|secret/i;
+// token, csrfToken, setupToken, secret, hmacSecret, an integration's key…), so a snapshot of a new shape cannot leak one by accident.
+const SECRET_KEY = /password|token|secret|hmac|^key$/i;
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

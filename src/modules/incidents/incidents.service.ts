@@ -114,12 +114,32 @@ export class IncidentsService {
     return this.read.detail(trx, row, await this.settings.incidentSettings(trx));
   }
 
+  /**
+   * Records what linked alert groups did (fired, resolved, linked) on the timeline, inside the
+   * caller's transaction: the alerts room calls it so alert state and timeline commit together.
+   */
+  async recordAlertActivity(trx: Db, incidentId: string, kind: 'alerts.activity' | 'alerts.linked' | 'alerts.unlinked', data: Record<string, unknown>, actor: Actor | null = null): Promise<void> {
+    const now = nowIso();
+    await repo.insertTimelineEvent(trx, { id: newId(), incident_id: incidentId, at: now, kind, actor_id: actor?.userId ?? null, body: '', data_json: JSON.stringify(data), starred: 0 });
+    await repo.updateIncident(trx, incidentId, { updated_at: now });
+  }
+
+  /** Tells live views of an incident that alerts changed it (after the caller committed). */
+  announceAlertActivity(incidentId: string): void {
+    this.bus.publish({ type: 'incident.alerts', incidentId, at: nowIso() });
+  }
+
   // ---- declaring and changing the incident ----
 
-  async declare(actor: Actor, input: Declare): Promise<IncidentDetail> {
+  /**
+   * Declares an incident. `alsoInTransaction` runs inside the declaring transaction (the alerts room
+   * links the alert group there, so a crash can never leave an incident declared twice for one group).
+   */
+  async declare(actor: Actor, input: Declare, alsoInTransaction?: (trx: Db, incidentId: string) => Promise<void>): Promise<IncidentDetail> {
     const commanderId = input.commanderId ?? actor.userId;
-    if (!commanderId) throw problems.invalid('body.commanderId', 'name a commander');
-    const commanderName = await this.requireUser(commanderId, 'body.commanderId');
+    // Only the server itself (an alert routed to "declare") may declare with nobody in command yet.
+    if (!commanderId && actor.type !== 'system') throw problems.invalid('body.commanderId', 'name a commander');
+    const commanderName = commanderId ? await this.requireUser(commanderId, 'body.commanderId') : null;
     for (let attempt = 0; ; attempt++) {
       try {
         const detail = await this.db.transaction().execute(async (trx) => {
@@ -138,10 +158,13 @@ export class IncidentsService {
           };
           await repo.insertIncident(trx, row);
           await repo.replaceServices(trx, row.id, input.services);
-          await repo.setRole(trx, row.id, 'commander', commanderId, now);
-          await repo.joinResponder(trx, row.id, commanderId, now);
+          if (commanderId) {
+            await repo.setRole(trx, row.id, 'commander', commanderId, now);
+            await repo.joinResponder(trx, row.id, commanderId, now);
+          }
           if (actor.userId && actor.userId !== commanderId) await repo.joinResponder(trx, row.id, actor.userId, now);
           await this.event(trx, row.id, actor, 'incident.declared', { title: row.title, severity: row.severity, drill: input.drill, commander: commanderName }, input.summary);
+          if (alsoInTransaction) await alsoInTransaction(trx, row.id);
           const detail = await this.detailIn(trx, row.id);
           await recordAudit(trx, actor, { action: 'incident.declare', targetType: 'incident', targetId: row.id, after: { ...input, number: row.number } });
           return detail;

@@ -1,0 +1,198 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requireRole } from '../../server/auth.js';
+import type { AppContext } from '../../server/context.js';
+import {
+  AlertGroupDetailSchema, AlertGroupListQuery, AlertGroupListSchema, AlertGroupSummarySchema, AlertParams, AlertsOverviewSchema,
+  AlertWithRawSchema, GroupIncidentSchema, GroupParams, IntegrationCreateSchema, IntegrationSchema, IntegrationUpdateSchema,
+  IntegrationWithKeySchema, MaintenanceCreateSchema, MaintenanceSchema, RouteSchema, RoutesReplaceSchema, SilenceCreateSchema,
+  SilencePreviewSchema, SilenceSchema, SourceInfoSchema,
+} from './alerts.schema.js';
+import { groupSummaries } from './alerts.read.js';
+import { registerAlertStream } from './alerts.stream.js';
+
+const tags = ['alerts'];
+const Id = z.strictObject({ id: z.string().min(1).max(128) });
+
+/** Where senders reach this server: the configured public URL, else what the browser used. */
+function baseUrl(ctx: AppContext, req: FastifyRequest): string {
+  if (ctx.config.publicUrl) return ctx.config.publicUrl.replace(/\/$/, '');
+  return `${req.protocol}://${req.host}`;
+}
+
+/** Routes of the alerts room: integrations, alert groups, silences, maintenance windows, routing. */
+export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  const viewer = { preHandler: requireRole('viewer') };
+  const responder = { preHandler: requireRole('responder') };
+  const admin = { preHandler: requireRole('admin') };
+  const svc = ctx.alerts;
+
+  return async (app) => {
+    registerAlertStream(app, ctx);
+
+    app.get('/sources', {
+      ...viewer,
+      schema: { tags, summary: 'The alert sources and the settings each takes', response: { 200: z.object({ sources: z.array(SourceInfoSchema) }) } },
+    }, async () => ({
+      sources: Object.values(ctx.sources).map((p) => ({
+        id: p.id, name: p.name, defaultGroupBy: p.defaultGroupBy, paths: p.paths,
+        configSchema: z.toJSONSchema(p.configSchema as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+      })),
+    }));
+
+    // ---- integrations (admin: they hold keys) ----
+    app.get('/integrations', {
+      ...admin,
+      schema: { tags, summary: 'Integrations (inbound alert sources)', response: { 200: z.object({ integrations: z.array(IntegrationSchema) }) } },
+    }, async (req) => ({ integrations: await ctx.integrations.list(baseUrl(ctx, req)) }));
+
+    app.post('/integrations', {
+      ...admin,
+      schema: { tags, summary: 'Create an integration; its key is shown once', body: IntegrationCreateSchema, response: { 201: IntegrationWithKeySchema } },
+    }, async (req, reply) => reply.code(201).send(await ctx.integrations.create(actorOf(req), req.body, baseUrl(ctx, req))));
+
+    app.get('/integrations/:id', {
+      ...admin,
+      schema: { tags, summary: 'One integration, with paste-ready snippets', params: Id, response: { 200: IntegrationSchema } },
+    }, async (req) => ctx.integrations.get(req.params.id, baseUrl(ctx, req)));
+
+    app.patch('/integrations/:id', {
+      ...admin,
+      schema: { tags, summary: 'Change an integration (name, settings, grouping, limits; disable)', params: Id, body: IntegrationUpdateSchema, response: { 200: IntegrationSchema } },
+    }, async (req) => ctx.integrations.update(actorOf(req), req.params.id, req.body, baseUrl(ctx, req)));
+
+    app.post('/integrations/:id/rotate-key', {
+      ...admin,
+      schema: { tags, summary: 'Replace the key; the old one stops working', params: Id, response: { 200: IntegrationWithKeySchema } },
+    }, async (req) => ctx.integrations.rotateKey(actorOf(req), req.params.id, baseUrl(ctx, req)));
+
+    app.delete('/integrations/:id', {
+      ...admin,
+      schema: { tags, summary: 'Disable an integration (its alerts are kept)', params: Id, response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await ctx.integrations.update(actorOf(req), req.params.id, { disabled: true }, baseUrl(ctx, req));
+      return reply.code(204).send(null);
+    });
+
+    // ---- alert groups ----
+    app.get('/alert-groups', {
+      ...viewer,
+      schema: { tags, summary: 'Alert groups, most recently active first', querystring: AlertGroupListQuery, response: { 200: AlertGroupListSchema } },
+    }, async (req) => svc.list(req.query));
+
+    app.get('/alert-groups/overview', {
+      ...viewer,
+      schema: { tags, summary: 'Counts, and whether an alert storm is on', response: { 200: AlertsOverviewSchema } },
+    }, async () => svc.overview());
+
+    app.get('/alert-groups/:id', {
+      ...viewer,
+      schema: { tags, summary: 'One alert group with its alerts and history', params: GroupParams, response: { 200: AlertGroupDetailSchema } },
+    }, async (req) => svc.get(req.params.id));
+
+    app.post('/alert-groups/:id/acknowledge', {
+      ...responder,
+      schema: { tags, summary: 'Acknowledge: someone is on it (stops paging)', params: GroupParams, response: { 200: AlertGroupDetailSchema } },
+    }, async (req) => svc.acknowledge(actorOf(req), req.params.id));
+
+    app.post('/alert-groups/:id/resolve', {
+      ...responder,
+      schema: { tags, summary: 'Resolve the group and its firing alerts', params: GroupParams, response: { 200: AlertGroupDetailSchema } },
+    }, async (req) => svc.resolve(actorOf(req), req.params.id));
+
+    app.post('/alert-groups/:id/incident', {
+      ...responder,
+      schema: { tags, summary: 'Link to an open incident, or declare one for this group', params: GroupParams, body: GroupIncidentSchema, response: { 200: AlertGroupDetailSchema } },
+    }, async (req) => svc.attachIncident(actorOf(req), req.params.id, req.body));
+
+    app.delete('/alert-groups/:id/incident', {
+      ...responder,
+      schema: { tags, summary: 'Unlink the group from its incident', params: GroupParams, response: { 200: AlertGroupDetailSchema } },
+    }, async (req) => svc.detachIncident(actorOf(req), req.params.id));
+
+    app.get('/alerts/:id', {
+      ...viewer,
+      schema: { tags, summary: 'One alert with the payload it came in', params: AlertParams, response: { 200: AlertWithRawSchema } },
+    }, async (req) => svc.alert(req.params.id));
+
+    // ---- silences and maintenance windows ----
+    app.get('/silences', {
+      ...viewer,
+      schema: {
+        tags, summary: 'Silences', querystring: z.strictObject({ state: z.enum(['active', 'pending', 'expired', 'all']).default('active') }),
+        response: { 200: z.object({ silences: z.array(SilenceSchema) }) },
+      },
+    }, async (req) => ({ silences: await svc.silences.listSilences(req.query.state) }));
+
+    app.post('/silences', {
+      ...responder,
+      schema: { tags, summary: 'Silence alerts matching labels for a while (they are still recorded)', body: SilenceCreateSchema, response: { 201: SilenceSchema } },
+    }, async (req, reply) => {
+      const silence = await svc.silences.createSilence(actorOf(req), req.body);
+      await refreshSuppression(ctx);
+      return reply.code(201).send(silence);
+    });
+
+    app.post('/silences/preview', {
+      ...viewer,
+      schema: {
+        tags, summary: 'Which open alert groups these matchers cover', body: SilencePreviewSchema,
+        response: { 200: z.object({ matchingGroups: z.number(), groups: z.array(AlertGroupSummarySchema) }) },
+      },
+    }, async (req) => {
+      const ids = await svc.silences.preview(req.body.matchers);
+      const rows = ids.length ? await ctx.storage.db.selectFrom('alert_groups').selectAll().where('id', 'in', ids.slice(0, 20)).orderBy('last_alert_at', 'desc').execute() : [];
+      return { matchingGroups: ids.length, groups: await groupSummaries(ctx.storage.db, ctx.accounts, rows) };
+    });
+
+    app.delete('/silences/:id', {
+      ...responder,
+      schema: { tags, summary: 'Expire a silence now', params: Id, response: { 200: SilenceSchema } },
+    }, async (req) => {
+      const silence = await svc.silences.expireSilence(actorOf(req), req.params.id);
+      await refreshSuppression(ctx);
+      return silence;
+    });
+
+    app.get('/maintenance-windows', {
+      ...viewer,
+      schema: { tags, summary: 'Maintenance windows', response: { 200: z.object({ windows: z.array(MaintenanceSchema) }) } },
+    }, async () => ({ windows: await svc.silences.listWindows() }));
+
+    app.post('/maintenance-windows', {
+      ...responder,
+      schema: { tags, summary: 'Plan a maintenance window: alerts of these integrations or services do not page', body: MaintenanceCreateSchema, response: { 201: MaintenanceSchema } },
+    }, async (req, reply) => {
+      const window = await svc.silences.createWindow(actorOf(req), req.body);
+      await refreshSuppression(ctx);
+      return reply.code(201).send(window);
+    });
+
+    app.delete('/maintenance-windows/:id', {
+      ...responder,
+      schema: { tags, summary: 'Cancel a maintenance window', params: Id, response: { 200: MaintenanceSchema } },
+    }, async (req) => {
+      const window = await svc.silences.cancelWindow(actorOf(req), req.params.id);
+      await refreshSuppression(ctx);
+      return window;
+    });
+
+    // ---- routing ----
+    app.get('/alert-routes', {
+      ...viewer,
+      schema: { tags, summary: 'Routing rules, in order', response: { 200: z.object({ routes: z.array(RouteSchema) }) } },
+    }, async () => ({ routes: await svc.routes() }));
+
+    app.put('/alert-routes', {
+      ...admin,
+      schema: { tags, summary: 'Replace the routing rules (first match wins)', body: RoutesReplaceSchema, response: { 200: z.object({ routes: z.array(RouteSchema) }) } },
+    }, async (req) => ({ routes: await svc.replaceRoutes(actorOf(req), req.body) }));
+  };
+}
+
+/** Silences and windows changed: re-mark open groups and tell live views. */
+async function refreshSuppression(ctx: AppContext): Promise<void> {
+  const changed = await ctx.alerts.silences.refreshOpenGroups();
+  if (changed.length) ctx.bus.publish({ type: 'alerts.changed', at: new Date().toISOString(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
+}

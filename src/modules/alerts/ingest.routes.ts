@@ -1,0 +1,131 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { type SourcePlugin, SourceInputError } from '../../plugins/source.js';
+import type { AppContext } from '../../server/context.js';
+import { HttpProblem } from '../../server/problem.js';
+import { nowIso } from '../../shared/ids.js';
+
+/** The most a sender may post in one request. */
+export const INGEST_BODY_LIMIT = 512 * 1024;
+/** The most alerts one request may carry (Prometheus sends up to 64; Alertmanager all of a group). */
+const MAX_ALERTS_PER_REQUEST = 5000;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An ingest endpoint: authenticated by integration key, not by user token or session. */
+    ingest?: boolean;
+  }
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+/** One answer for every authentication failure, so a prober learns nothing about which keys exist. */
+function notAuthenticated(): HttpProblem {
+  return new HttpProblem(401, 'Unauthorized', 'The request could not be authenticated: the integration key is unknown, revoked or disabled, or a signature did not verify',
+    undefined, 'リクエストを認証できません。インテグレーションキーが不明・失効・無効か、署名を検証できませんでした');
+}
+
+/** The integration key: Authorization Bearer or Basic (the password), `?key=`, or where the source keeps it. */
+function keyOf(req: FastifyRequest, plugin: SourcePlugin<unknown>): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (bearer) return bearer[1];
+    const basic = /^Basic\s+(\S+)\s*$/i.exec(auth);
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      return colon >= 0 ? (decoded.slice(colon + 1) || decoded.slice(0, colon)) : decoded;
+    }
+  }
+  const q = (req.query as Record<string, unknown> | undefined)?.key;
+  if (typeof q === 'string' && q) return q;
+  return plugin.keyFromBody?.(req.body);
+}
+
+/**
+ * Inbound alert endpoints, one set of paths per source plugin (e.g. /ingest/prometheus/api/v2/alerts,
+ * /v2/enqueue). Each request: content type → key → rate limit → parse → stored durably → 2xx.
+ * A request refused at any step stores nothing.
+ */
+export function ingestRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    // Signatures (Grafana's HMAC) are over the exact bytes, so the body is kept as text too. SNS
+    // posts JSON as text/plain; which types a source accepts is checked per source below.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (req, body, done) => {
+      const text = body as string;
+      req.rawBody = text;
+      if (text.trim() === '') {
+        done(new HttpProblem(400, 'Invalid request', 'body: empty; send the JSON payload', [{ field: 'body', message: 'empty' }]), undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        done(new HttpProblem(400, 'Malformed JSON', `The body is not valid JSON: ${(err as Error).message}`, [{ field: 'body', message: 'not valid JSON' }]), undefined);
+      }
+    });
+
+    for (const plugin of Object.values(ctx.sources)) {
+      for (const path of plugin.paths) {
+        app.post(path, {
+          bodyLimit: INGEST_BODY_LIMIT,
+          // Storms come from a handful of addresses; each integration has its own budget instead.
+          config: { ingest: true, rateLimit: false },
+          // A sender retrying every few seconds must not flood the log; failures are still logged.
+          logLevel: 'warn',
+          schema: { tags: ['ingest'], summary: `${plugin.name.en}: send alerts (integration key)`, security: [] },
+        }, (req, reply) => handle(ctx, plugin, req, reply));
+      }
+    }
+  };
+}
+
+async function handle(ctx: AppContext, plugin: SourcePlugin<unknown>, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!plugin.contentTypes.includes(type)) {
+    throw new HttpProblem(415, 'Unsupported media type', `${plugin.name.en} sends ${plugin.contentTypes.join(' or ')}; this request is ${type || 'without a content type'}`);
+  }
+  const key = keyOf(req, plugin);
+  if (!key) {
+    throw new HttpProblem(401, 'Unauthorized', 'Send the integration key: "Authorization: Bearer <key>", or "?key=<key>" in the URL',
+      undefined, 'インテグレーションキーを送ってください（"Authorization: Bearer <キー>" または URL の "?key=<キー>"）');
+  }
+  const integration = await ctx.integrations.authenticate(key);
+  if (!integration || integration.source !== plugin.id) throw notAuthenticated();
+  const wait = ctx.ingestLimiter.take(integration.id, integration.rateLimitPerMinute);
+  if (wait) {
+    const p = new HttpProblem(429, 'Too many requests', `This integration may send ${integration.rateLimitPerMinute} requests per minute; retry in ${wait} s`);
+    p.headers = { 'retry-after': String(wait) };
+    throw p;
+  }
+
+  let outcome;
+  try {
+    outcome = await plugin.parse(
+      { headers: req.headers, body: req.body, rawBody: req.rawBody ?? '', receivedAt: new Date() },
+      { config: integration.config, integrationId: integration.id, fetchText: ctx.fetchText },
+    );
+  } catch (err) {
+    if (!(err instanceof SourceInputError)) throw err;
+    if (err.status === 401) {
+      req.log.warn({ integration: integration.id, field: err.field, problem: err.problem }, 'ingest: signature refused');
+      throw notAuthenticated();
+    }
+    const p = new HttpProblem(400, 'Invalid request', `${err.field}: ${err.problem}`, [{ field: err.field, message: err.problem }]);
+    if (err.extra) p.extra = err.extra;
+    throw p;
+  }
+
+  if (outcome.kind === 'reply') {
+    if (outcome.note) await ctx.integrations.setNote(integration.id, outcome.note);
+    return reply.code(outcome.status).send(outcome.body);
+  }
+  if (outcome.alerts.length > MAX_ALERTS_PER_REQUEST) {
+    throw new HttpProblem(400, 'Invalid request', `body: at most ${MAX_ALERTS_PER_REQUEST} alerts per request`, [{ field: 'body', message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` }]);
+  }
+  const result = await ctx.ingestor.submit({ integration, alerts: outcome.alerts, messageId: outcome.messageId, receivedAt: nowIso() });
+  const answer = outcome.reply?.({ dedupKeys: result.dedupKeys }) ?? { status: 202, body: { status: 'success', accepted: outcome.alerts.length } };
+  return reply.code(answer.status).send(answer.body);
+}

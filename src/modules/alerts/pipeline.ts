@@ -1,0 +1,312 @@
+// The ingest pipeline's write side: a batch of accepted requests becomes alerts, deduplicated into
+// alert groups, routed, and recorded, in ONE transaction (group commit). Everything is computed in
+// memory from the rows the batch touches, then written in bulk.
+import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
+import { newId } from '../../shared/ids.js';
+import type { Db } from '../../storage/db.js';
+import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
+import type { Matcher } from './alerts.schema.js';
+import { groupKey, groupLabels, recordTransition, REOPEN_WINDOW_MS, worse } from './grouping.js';
+import type { IntegrationRuntime } from './integrations.service.js';
+import { allMatch } from './matchers.js';
+
+/** One accepted request, waiting for its batch to commit. */
+export interface IngestItem {
+  integration: IntegrationRuntime;
+  alerts: NormalizedAlert[];
+  messageId?: string;
+  receivedAt: string;
+}
+
+/** What happened to one request. */
+export interface IngestResult {
+  /** The sender's message id was already accepted: nothing new was stored. */
+  duplicate: boolean;
+  dedupKeys: string[];
+}
+
+/** A routing rule, parsed. */
+export interface RouteRule {
+  id: string;
+  integrationId: string | null;
+  matchers: Matcher[];
+  service: string | null;
+  escalationPolicy: string | null;
+  declareSeverity: string | null;
+}
+
+/** What the pipeline asks of the rest of the room. */
+export interface PipelineEnv {
+  routes: RouteRule[];
+  /** The silence or maintenance window that keeps these labels from paging now ("silence:<id>"), or null. */
+  suppression(labels: Record<string, string>, integrationId: string, service: string | null, at: string): string | null;
+  /** Puts alert activity on a linked incident's timeline, in the same transaction (the incidents room does it). */
+  incidentActivity(trx: Db, incidentId: string, kind: string, data: Record<string, unknown>): Promise<void>;
+}
+
+/** Per-group activity within one batch (feeds group events and incident timelines). */
+interface Activity {
+  created: boolean;
+  reopened: boolean;
+  fired: number;
+  resolved: number;
+  acknowledged: boolean;
+  autoResolved: boolean;
+  becameFlapping: boolean;
+  titles: string[];
+}
+
+/** What a batch did, for the caller to publish once it committed. */
+export interface BatchOutcome {
+  results: IngestResult[];
+  changedGroups: string[];
+  /** Incidents whose timeline got alert activity. */
+  incidents: string[];
+  /** Groups that a route says to declare an incident for: [groupId, severity]. */
+  declare: [string, string][];
+}
+
+const CHUNK = 400;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
+
+/** Applies a batch inside `trx` (the caller holds the ingest lock). */
+export async function applyBatch(trx: Db, items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
+  const results: IngestResult[] = [];
+  const live: IngestItem[] = [];
+  for (const item of items) {
+    if (item.messageId) {
+      const res = await trx.insertInto('ingest_messages').values({ integration_id: item.integration.id, message_id: item.messageId, received_at: now })
+        .onConflict((oc) => oc.columns(['integration_id', 'message_id']).doNothing()).executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) {
+        results.push({ duplicate: true, dedupKeys: item.alerts.map((a) => a.dedupKey) });
+        continue;
+      }
+    }
+    results.push({ duplicate: false, dedupKeys: item.alerts.map((a) => a.dedupKey) });
+    live.push(item);
+  }
+
+  const recentSince = new Date(Date.parse(now) - REOPEN_WINDOW_MS).toISOString();
+  // ---- load what the batch touches: the current alert per dedup key, and candidate groups ----
+  const current = new Map<string, AlertsTable>();
+  const keysByIntegration = new Map<string, Set<string>>();
+  const groupKeysByIntegration = new Map<string, Set<string>>();
+  for (const item of live) {
+    const keys = keysByIntegration.get(item.integration.id) ?? new Set();
+    const gkeys = groupKeysByIntegration.get(item.integration.id) ?? new Set();
+    for (const a of item.alerts) {
+      keys.add(a.dedupKey);
+      if (a.status === 'firing') gkeys.add(groupKey(groupLabels(a.labels, item.integration.groupBy)));
+    }
+    keysByIntegration.set(item.integration.id, keys);
+    groupKeysByIntegration.set(item.integration.id, gkeys);
+  }
+  for (const [integrationId, keys] of keysByIntegration) {
+    for (const part of chunks([...keys])) {
+      const rows = await trx.selectFrom('alerts').selectAll()
+        .where('integration_id', '=', integrationId).where('dedup_key', 'in', part)
+        .where((eb) => eb.or([eb('status', '=', 'firing'), eb('last_received_at', '>=', recentSince)]))
+        .orderBy('id').execute();
+      for (const r of rows) current.set(at(r.dedup_key, integrationId), r); // ordered by id: the newest wins
+    }
+  }
+  const groups = new Map<string, AlertGroupsTable>();
+  const groupByKey = new Map<string, string>();
+  for (const [integrationId, gkeys] of groupKeysByIntegration) {
+    for (const part of chunks([...gkeys])) {
+      const rows = await trx.selectFrom('alert_groups').selectAll()
+        .where('integration_id', '=', integrationId).where('group_key', 'in', part)
+        .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', recentSince)]))
+        .orderBy('id').execute();
+      for (const g of rows) {
+        groups.set(g.id, g);
+        groupByKey.set(at(g.group_key, integrationId), g.id);
+      }
+    }
+  }
+  const missing = [...new Set([...current.values()].map((a) => a.group_id))].filter((id) => !groups.has(id));
+  for (const part of chunks(missing)) {
+    for (const g of await trx.selectFrom('alert_groups').selectAll().where('id', 'in', part).execute()) groups.set(g.id, g);
+  }
+
+  // ---- apply, in order, in memory ----
+  const newGroups = new Set<string>();
+  const dirtyGroups = new Set<string>();
+  const newAlerts = new Map<string, AlertsTable>();
+  const dirtyAlerts = new Map<string, AlertsTable>();
+  const activity = new Map<string, Activity>();
+  const act = (groupId: string): Activity => {
+    let a = activity.get(groupId);
+    if (!a) {
+      a = { created: false, reopened: false, fired: 0, resolved: 0, acknowledged: false, autoResolved: false, becameFlapping: false, titles: [] };
+      activity.set(groupId, a);
+    }
+    return a;
+  };
+
+  const openGroupFor = (integration: IntegrationRuntime, alert: NormalizedAlert): AlertGroupsTable => {
+    const grouped = groupLabels(alert.labels, integration.groupBy);
+    const key = groupKey(grouped);
+    const existingId = groupByKey.get(at(key, integration.id));
+    const existing = existingId ? groups.get(existingId) : undefined;
+    if (existing) {
+      if (existing.status === 'resolved') {
+        const t = recordTransition(JSON.parse(existing.transitions_json) as string[], now);
+        const a = act(existing.id);
+        a.reopened = true;
+        if (t.flapping && !existing.flapping) a.becameFlapping = true;
+        Object.assign(existing, {
+          status: 'triggered', resolved_at: null, resolved_by: null, acknowledged_at: null, acknowledged_by: null,
+          transitions_json: JSON.stringify(t.transitions), flapping: t.flapping ? 1 : 0,
+          suppressed_by: env.suppression(alert.labels, integration.id, existing.service, now),
+        });
+        dirtyGroups.add(existing.id);
+      }
+      return existing;
+    }
+    const route = env.routes.find((r) => (r.integrationId === null || r.integrationId === integration.id) && allMatch(r.matchers, alert.labels));
+    const service = route?.service ?? alert.labels.service ?? null;
+    const g: AlertGroupsTable = {
+      id: newId(), integration_id: integration.id, group_key: key, group_labels_json: JSON.stringify(grouped), labels_json: JSON.stringify(alert.labels),
+      title: alert.title, status: 'triggered', severity: alert.severity, route_id: route?.id ?? null, service,
+      escalation_policy: route?.escalationPolicy ?? null, incident_id: null,
+      suppressed_by: env.suppression(alert.labels, integration.id, service, now), flapping: 0,
+      transitions_json: JSON.stringify([now]), alert_count: 0, firing_count: 0, created_at: now, last_alert_at: now,
+      acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
+    };
+    groups.set(g.id, g);
+    groupByKey.set(at(key, integration.id), g.id);
+    newGroups.add(g.id);
+    act(g.id).created = true;
+    if (route?.declareSeverity && !g.suppressed_by) declare.push([g.id, route.declareSeverity]);
+    return g;
+  };
+  const declare: [string, string][] = [];
+
+  for (const item of live) {
+    const integration = item.integration;
+    for (const alert of item.alerts) {
+      const k = at(alert.dedupKey, integration.id);
+      const existing = current.get(k);
+      const raw = JSON.stringify(alert.raw ?? null);
+      if (alert.status === 'firing') {
+        if (existing && existing.status === 'firing') {
+          existing.last_received_at = now;
+          existing.receive_count++;
+          if (!alert.partial) {
+            Object.assign(existing, {
+              ends_at: alert.endsAt, severity: alert.severity, title: alert.title, description: alert.description,
+              annotations_json: JSON.stringify(alert.annotations), links_json: JSON.stringify(alert.links), raw_json: raw,
+            });
+          }
+          if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
+          const g = groups.get(existing.group_id);
+          if (g) {
+            g.last_alert_at = now;
+            if (!alert.partial) g.severity = worse(g.severity as AlertSeverity, alert.severity);
+            if (alert.acknowledge && g.status === 'triggered') {
+              Object.assign(g, { status: 'acknowledged', acknowledged_at: now, acknowledged_by: null });
+              act(g.id).acknowledged = true;
+            }
+            dirtyGroups.add(g.id);
+          }
+          continue;
+        }
+        if (alert.acknowledge || alert.partial) continue; // acknowledging an alert we never saw firing: nothing to do
+        const g = openGroupFor(integration, alert);
+        const row: AlertsTable = {
+          id: newId(), integration_id: integration.id, group_id: g.id, dedup_key: alert.dedupKey, status: 'firing', severity: alert.severity,
+          title: alert.title, description: alert.description, labels_json: JSON.stringify(alert.labels),
+          annotations_json: JSON.stringify(alert.annotations), links_json: JSON.stringify(alert.links), starts_at: alert.startsAt,
+          ends_at: alert.endsAt, first_received_at: now, last_received_at: now, resolved_at: null, receive_count: 1,
+          silenced_by: env.suppression(alert.labels, integration.id, g.service, now), raw_json: raw,
+        };
+        newAlerts.set(row.id, row);
+        current.set(k, row);
+        g.alert_count++;
+        g.firing_count++;
+        g.last_alert_at = now;
+        g.severity = worse(g.severity as AlertSeverity, alert.severity);
+        dirtyGroups.add(g.id);
+        const a = act(g.id);
+        a.fired++;
+        if (a.titles.length < 3) a.titles.push(alert.title);
+      } else {
+        if (!existing) continue; // resolved before we ever saw it fire: nothing to page about, nothing to keep
+        existing.last_received_at = now;
+        if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
+        if (existing.status !== 'firing') continue;
+        Object.assign(existing, { status: 'resolved', resolved_at: now, ends_at: alert.endsAt ?? now, receive_count: existing.receive_count + 1 });
+        if (!alert.partial) existing.raw_json = raw;
+        const g = groups.get(existing.group_id);
+        if (!g) continue;
+        g.firing_count = Math.max(0, g.firing_count - 1);
+        g.last_alert_at = now;
+        const a = act(g.id);
+        a.resolved++;
+        if (g.firing_count === 0 && g.status !== 'resolved') {
+          const t = recordTransition(JSON.parse(g.transitions_json) as string[], now);
+          Object.assign(g, { status: 'resolved', resolved_at: now, resolved_by: null, transitions_json: JSON.stringify(t.transitions) });
+          a.autoResolved = true;
+        }
+        dirtyGroups.add(g.id);
+      }
+    }
+  }
+
+  // ---- write ----
+  for (const part of chunks([...newGroups].map((id) => groups.get(id)!), 200)) {
+    await trx.insertInto('alert_groups').values(part.map((g) => ({ ...g, updated_at: now }))).execute();
+  }
+  for (const id of dirtyGroups) {
+    if (newGroups.has(id)) continue;
+    const g = groups.get(id)!;
+    await trx.updateTable('alert_groups').set({
+      status: g.status, severity: g.severity, suppressed_by: g.suppressed_by, flapping: g.flapping, transitions_json: g.transitions_json,
+      alert_count: g.alert_count, firing_count: g.firing_count, last_alert_at: g.last_alert_at, acknowledged_at: g.acknowledged_at,
+      acknowledged_by: g.acknowledged_by, resolved_at: g.resolved_at, resolved_by: g.resolved_by, updated_at: now,
+    }).where('id', '=', id).execute();
+  }
+  for (const part of chunks([...newAlerts.values()], 100)) await trx.insertInto('alerts').values(part).execute();
+  for (const [id, r] of dirtyAlerts) {
+    await trx.updateTable('alerts').set({
+      status: r.status, severity: r.severity, title: r.title, description: r.description, annotations_json: r.annotations_json,
+      links_json: r.links_json, ends_at: r.ends_at, last_received_at: r.last_received_at, resolved_at: r.resolved_at,
+      receive_count: r.receive_count, raw_json: r.raw_json,
+    }).where('id', '=', id).execute();
+  }
+
+  const events: AlertGroupEventsTable[] = [];
+  const incidents = new Set<string>();
+  const ev = (groupId: string, kind: string, data: Record<string, unknown> | null) =>
+    events.push({ id: newId(), group_id: groupId, at: now, kind, actor_id: null, data_json: data ? JSON.stringify(data) : null });
+  for (const [groupId, a] of activity) {
+    const g = groups.get(groupId)!;
+    if (a.created) ev(groupId, 'created', { routeId: g.route_id, service: g.service, escalationPolicy: g.escalation_policy, suppressedBy: g.suppressed_by });
+    if (a.reopened) ev(groupId, 'reopened', { suppressedBy: g.suppressed_by });
+    if (a.becameFlapping) ev(groupId, 'flapping', null);
+    if (a.fired) ev(groupId, 'alerts_fired', { count: a.fired, titles: a.titles });
+    if (a.acknowledged) ev(groupId, 'acknowledged', { by: 'source' });
+    if (a.resolved) ev(groupId, 'alerts_resolved', { count: a.resolved });
+    if (a.autoResolved) ev(groupId, 'resolved', { auto: true });
+    if (g.incident_id && (a.fired || a.resolved || a.reopened)) {
+      incidents.add(g.incident_id);
+      await env.incidentActivity(trx, g.incident_id, 'alerts.activity', {
+        groupId, title: g.title, fired: a.fired, resolved: a.resolved, firing: g.firing_count,
+        status: a.autoResolved ? 'resolved' : a.reopened ? 'reopened' : g.status,
+      });
+    }
+  }
+  for (const part of chunks(events, 200)) await trx.insertInto('alert_group_events').values(part).execute();
+  for (const id of new Set(live.map((i) => i.integration.id))) {
+    await trx.updateTable('integrations').set({ last_received_at: now }).where('id', '=', id).execute();
+  }
+  return { results, changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
+}
