@@ -1,14 +1,26 @@
-// Live data: server-sent events trigger a debounced refetch; a ticking clock for countdowns.
+// Live data: server-sent events trigger a refetch (throttled in a storm); a ticking clock for countdowns.
 import { useEffect, useRef, useState } from 'react';
 
+/** How often a live view may refetch, decided per message. */
+export interface LiveOptions {
+  /**
+   * Given a message's parsed data, the least time in ms between two refetches it may cause, or null
+   * to ignore the message (it does not concern this view). Default: 150 ms for every message.
+   */
+  spacing?(data: unknown): number | null;
+}
+
 /**
- * Subscribes to an SSE stream while mounted and calls onChange (debounced ~150 ms) on every message
- * and on every (re)connection, so what is shown catches up after a dropped connection.
- * Returns whether the stream is connected.
+ * Subscribes to an SSE stream while mounted and calls onChange ~150 ms after a message (and on every
+ * reconnection, so what is shown catches up after a dropped connection). Messages that arrive while a
+ * refetch is pending fold into it, and refetches are at least `spacing` apart: a steady stream (an alert
+ * storm) is throttled, never starved. Returns whether the stream is connected.
  */
-export function useLive(url: string | null, onChange: () => void): boolean {
+export function useLive(url: string | null, onChange: () => void, options?: LiveOptions): boolean {
   const latest = useRef(onChange);
   latest.current = onChange;
+  const spacing = useRef(options?.spacing);
+  spacing.current = options?.spacing;
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     if (!url) return;
@@ -17,9 +29,26 @@ export function useLive(url: string | null, onChange: () => void): boolean {
     let opened = false;
     let es: EventSource | null = null;
     let stopped = false;
-    const fire = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => latest.current(), 150);
+    let lastRun = 0;
+    const run = () => {
+      timer = undefined;
+      lastRun = Date.now();
+      latest.current();
+    };
+    const fire = (gap = 150) => {
+      if (timer !== undefined) return;
+      timer = setTimeout(run, Math.max(150, lastRun + gap - Date.now()));
+    };
+    const onMessage = (e: MessageEvent<string>) => {
+      if (!spacing.current) return fire();
+      let data: unknown = null;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        data = null;
+      }
+      const gap = spacing.current(data);
+      if (gap !== null) fire(gap);
     };
     const connect = () => {
       es = new EventSource(url, { withCredentials: true });
@@ -29,7 +58,7 @@ export function useLive(url: string | null, onChange: () => void): boolean {
         if (opened) fire();
         opened = true;
       };
-      es.onmessage = fire;
+      es.onmessage = onMessage;
       es.onerror = () => {
         setConnected(false);
         // EventSource retries by itself after a dropped connection, but gives up for good on an
@@ -77,4 +106,35 @@ export function useHotkey(key: string, fn: () => void, enabled = true): void {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [key, enabled]);
+}
+
+/** The alert stream's URL (one stream for every alert view). */
+export const ALERTS_EVENTS = '/api/v1/alert-groups/events';
+/** Least time between two refetches during a storm. */
+export const STORM_SPACING_MS = 2000;
+
+/**
+ * Refetches on `alerts.changed`: ~150 ms after a change, but at most one refetch per 2 s during a
+ * storm, so thousands of events never mean thousands of refetches. A storm is when the server says
+ * so (the event's `storm`, or `stormActive` from the overview), or when events come faster than
+ * 5 in 2 s. `concerns` narrows to the groups a view shows; an event whose ids were cut short
+ * (`count` larger than the ids sent) always counts.
+ */
+export function useAlertsLive(onChange: () => void, concerns?: (groupIds: string[]) => boolean, stormActive = false): boolean {
+  const filter = useRef(concerns);
+  filter.current = concerns;
+  const storm = useRef(stormActive);
+  storm.current = stormActive;
+  const recent = useRef<number[]>([]);
+  return useLive(ALERTS_EVENTS, onChange, {
+    spacing(data) {
+      const d = (data as { data?: { groupIds?: unknown; storm?: unknown; count?: unknown } } | null)?.data;
+      const now = Date.now();
+      recent.current = [...recent.current.filter((t) => now - t < STORM_SPACING_MS), now].slice(-10);
+      const ids = Array.isArray(d?.groupIds) ? d.groupIds.filter((x): x is string => typeof x === 'string') : [];
+      const cut = typeof d?.count === 'number' && d.count > ids.length;
+      if (filter.current && !cut && !filter.current(ids)) return null;
+      return d?.storm === true || storm.current || recent.current.length > 5 ? STORM_SPACING_MS : 150;
+    },
+  });
 }

@@ -108,3 +108,94 @@ export interface Problem {
   type: string; title: string; status: number; detail?: string; instance?: string;
   errors?: { field: string; message: string }[];
 }
+
+// ---- alerts (mirrors src/modules/alerts/alerts.schema.ts) ----
+
+/** Alert sources (src/plugins/source.ts SOURCE_IDS). */
+export type SourceId = 'alertmanager' | 'cloudwatch-sns' | 'grafana' | 'pagerduty-events-v2' | 'prometheus' | 'webhook';
+/** How bad an alert says it is. */
+export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info';
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'error', 'warning', 'info'];
+/** Where an alert group stands. */
+export type GroupStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+/** A label matcher: `=`, `!=`, `=~`, `!~`. */
+export interface Matcher { name: string; value: string; isRegex: boolean; isEqual: boolean }
+
+/** An alert source and the JSON Schema of its per-integration config. */
+export interface SourceInfo {
+  id: SourceId; name: Record<Locale, string>; defaultGroupBy: string[]; paths: string[]; configSchema: unknown;
+}
+
+/** Paste-ready configuration for a sender. */
+export interface Snippet { target: string; language: 'yaml' | 'shell' | 'json' | 'text'; code: string; hint: Record<Locale, string> }
+
+/** An inbound integration (never its key, except right after creation or rotation). */
+export interface Integration {
+  id: string; source: SourceId; name: string; keyPrefix: string; config: Record<string, unknown>; groupBy: string[];
+  groupWaitSeconds: number; rateLimitPerMinute: number; urls: string[]; snippets: Snippet[]; note: string | null;
+  openGroups: number; createdAt: string; updatedAt: string; lastReceivedAt: string | null; disabledAt: string | null;
+}
+
+/** What creating an integration or rotating its key returns. */
+export interface IntegrationWithKey extends Integration { key: string }
+
+/** Who did something to an alert group. */
+export interface ActorRef { id: string | null; name: string }
+
+/** One signal. */
+export interface Alert {
+  id: string; groupId: string; dedupKey: string; status: 'firing' | 'resolved'; severity: AlertSeverity; title: string;
+  description: string; labels: Record<string, string>; annotations: Record<string, string>; links: { href: string; text: string }[];
+  startsAt: string | null; endsAt: string | null; firstReceivedAt: string; lastReceivedAt: string; resolvedAt: string | null;
+  receiveCount: number; silencedBy: string | null;
+}
+
+/** An alert with the part of the request it came from. */
+export interface AlertWithRaw extends Alert { raw: unknown }
+
+/** Deduplicated alerts that page once. */
+export interface AlertGroupSummary {
+  id: string; integrationId: string; integrationName: string; source: SourceId; title: string; status: GroupStatus;
+  severity: AlertSeverity; groupLabels: Record<string, string>; service: string | null; escalationPolicy: string | null;
+  routeId: string | null; incident: { id: string; number: number; title: string } | null;
+  suppressedBy: { kind: 'silence' | 'maintenance'; id: string } | null; flapping: boolean; alertCount: number;
+  firingCount: number; createdAt: string; lastAlertAt: string; acknowledgedAt: string | null;
+  acknowledgedBy: ActorRef | null; resolvedAt: string | null;
+}
+
+/** Something that happened to an alert group. */
+export interface AlertGroupEvent { id: string; at: string; kind: string; actor: ActorRef | null; data: Record<string, unknown> | null }
+
+/** One group with its alerts and history. */
+export interface AlertGroupDetail extends AlertGroupSummary { alerts: Alert[]; alertsTotal: number; events: AlertGroupEvent[] }
+
+/** A page of alert groups. */
+export interface AlertGroupPage { groups: AlertGroupSummary[]; total: number; next: string | null }
+
+/** Counts, and whether an alert storm is on. */
+export interface AlertsOverview {
+  open: number; triggered: number; acknowledged: number; firingAlerts: number; suppressed: number; flapping: number;
+  storm: { active: boolean; since: string | null; alertsLast5m: number; newGroupsLast5m: number; top: { label: string; value: string; groups: number }[] };
+}
+
+/** A silence: matching alerts do not page while it is active. */
+export interface Silence {
+  id: string; matchers: Matcher[]; startsAt: string; endsAt: string; comment: string; createdBy: ActorRef | null;
+  createdAt: string; expiredAt: string | null; state: 'pending' | 'active' | 'expired'; matchingGroups: number;
+}
+
+/** A maintenance window: the integrations' and services' alerts do not page during it. */
+export interface MaintenanceWindow {
+  id: string; title: string; startsAt: string; endsAt: string; integrationIds: string[]; services: string[];
+  createdBy: ActorRef | null; createdAt: string; cancelledAt: string | null; state: 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
+}
+
+/** One alert route; the first whose matchers all match wins. */
+export interface AlertRoute {
+  id: string; name: string; integrationId: string | null; matchers: Matcher[]; service: string | null;
+  escalationPolicy: string | null; declareSeverity: Severity | null;
+}
+
+/** The payload of an `alerts.changed` server-sent event. */
+export interface AlertsChanged { type: 'alerts.changed'; at: string; data: { groupIds: string[]; storm: boolean } }

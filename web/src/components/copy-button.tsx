@@ -19,7 +19,7 @@ function copyWithSelection(text: string): boolean {
 }
 
 /** A button that copies `text` and says so for a moment. */
-export function CopyButton({ text, label, className }: { text: string; label?: string; className?: string }) {
+export function CopyButton({ text, label, className, ariaLabel }: { text: string; label?: string; className?: string; ariaLabel?: string }) {
   const { t } = useApp();
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -39,7 +39,7 @@ export function CopyButton({ text, label, className }: { text: string; label?: s
     }
   };
   return (
-    <button type="button" className={className} onClick={() => void copy()} aria-live="polite">
+    <button type="button" className={className} onClick={() => void copy()} aria-live="polite" aria-label={copied ? undefined : ariaLabel}>
       {copied ? `✓ ${t('common.copied')}` : (label ?? t('common.copy'))}
     </button>
   );

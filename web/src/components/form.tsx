@@ -59,3 +59,9 @@ export function describedBy(id: string, error?: string, hint?: boolean): { 'aria
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { ...(error ? { 'aria-invalid': true as const } : {}), ...(ids ? { 'aria-describedby': ids } : {}) };
 }
+
+/** The server's messages for one exact field path ("matchers.0.name" is "body.matchers.0.name"), joined. */
+export function problemAt(error: ApiError | null, path: string): string | undefined {
+  const messages = (error?.problem.errors ?? []).filter((e) => e.field === `body.${path}` || e.field === path).map((e) => e.message);
+  return messages.length ? messages.join(' · ') : undefined;
+}

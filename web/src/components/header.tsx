@@ -16,8 +16,10 @@ export function Header() {
       </Link>
       <nav aria-label="Main">
         <Link to="/" aria-current={current('/')}>{t('nav.incidents')}</Link>
+        <Link to="/alerts" aria-current={current('/alerts')}>{t('nav.alerts')}</Link>
         {user.role === 'admin' ? (
           <>
+            <Link to="/admin/integrations" aria-current={path.startsWith('/admin/integrations') || path.startsWith('/admin/alert-routes') ? 'page' : undefined}>{t('nav.integrations')}</Link>
             <Link to="/admin/users" aria-current={current('/admin/users')}>{t('nav.users')}</Link>
             <Link to="/admin/teams" aria-current={current('/admin/teams')}>{t('nav.teams')}</Link>
             <Link to="/admin/settings" aria-current={current('/admin/settings')}>{t('nav.settings')}</Link>

@@ -5,6 +5,7 @@ import { useApp } from '../app-context.js';
 import { ClocksPanel } from '../components/clocks-panel.js';
 import { Composer } from '../components/composer.js';
 import { DecisionsPanel } from '../components/decisions-panel.js';
+import { IncidentAlertsPanel } from '../components/incident-alerts-panel.js';
 import { IncidentHeader } from '../components/incident-header.js';
 import { RolesPanel } from '../components/roles-panel.js';
 import { RosterPanel } from '../components/roster-panel.js';
@@ -20,6 +21,8 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
   const [incident, setIncident] = useState<IncidentDetail | null>(null);
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  // Counts reloads, so the alert groups panel refetches with the rest of the war room.
+  const [loads, setLoads] = useState(0);
   const path = `/incidents/${encodeURIComponent(incidentRef)}`;
 
   const reload = useCallback(async () => {
@@ -30,6 +33,7 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
       ]);
       setIncident(detail);
       setEvents(timeline.events);
+      setLoads((n) => n + 1);
       setFailed(null);
     } catch (e) {
       setFailed(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e));
@@ -67,6 +71,7 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
           <DecisionsPanel incident={incident} reload={refresh} />
         </div>
         <aside className="war-side">
+          <IncidentAlertsPanel incident={incident} version={loads} />
           <RolesPanel incident={incident} reload={refresh} />
           <RosterPanel incident={incident} reload={refresh} />
           <TimelinePanel incident={incident} events={events ?? []} reload={refresh} />

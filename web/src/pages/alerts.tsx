@@ -1,0 +1,236 @@
+// Alert groups, live: counts and a storm banner on top, filters in the URL, newest activity first.
+import { type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { api, query } from '../api.js';
+import { useApp } from '../app-context.js';
+import { AlertSeverityBadge, GroupFlags, GroupStatusBadge, LabelChips } from '../components/alert-badges.js';
+import { AlertFilters, type Filters, FILTER_NAMES, StormBanner } from '../components/alert-filters.js';
+import { AlertsNav } from '../components/alerts-nav.js';
+import { FormError, useAction } from '../components/form.js';
+import { tabListKeys } from '../components/tab-keys.js';
+import { useAlertsLive, useNow } from '../live.js';
+import { Link, navigate, useLocation } from '../router.js';
+import type { AlertGroupPage, AlertGroupSummary, AlertsOverview, Integration } from '../types.js';
+import { LiveDot, ReadOnlyBadge } from './incident-list.js';
+
+const TABS = ['open', 'acknowledged', 'resolved', 'all'] as const;
+type Tab = (typeof TABS)[number];
+const PAGE = 50;
+
+/** The alert groups page, /alerts. */
+export function AlertsPage() {
+  const { t, fmt, canAct } = useApp();
+  const { search } = useLocation();
+  const status: Tab = (TABS as readonly string[]).includes(search.get('status') ?? '') ? (search.get('status') as Tab) : 'open';
+  const filters: Filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, search.get(n) ?? ''])) as Filters;
+  const filterKey = JSON.stringify({ status, ...filters });
+  const [list, setList] = useState<AlertGroupPage | null>(null);
+  const [overview, setOverview] = useState<AlertsOverview | null>(null);
+  const [integrations, setIntegrations] = useState<Integration[]>([]);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const shown = useRef(PAGE);
+  const seq = useRef(0);
+  const now = useNow(15_000);
+  const row = useAction();
+
+  const load = useCallback(() => {
+    const mine = ++seq.current;
+    // A live refetch keeps as many rows as were shown (up to the API's 200), so "Load more" is not undone.
+    const limit = Math.min(200, Math.max(PAGE, shown.current));
+    const f = JSON.parse(filterKey) as Filters & { status: Tab };
+    Promise.all([
+      api<AlertGroupPage>('GET', `/alert-groups${query({ ...f, limit })}`),
+      api<AlertsOverview>('GET', '/alert-groups/overview'),
+    ]).then(([page, ov]) => {
+      if (mine !== seq.current) return;
+      setList(page);
+      setOverview(ov);
+      setFailed(null);
+    }).catch((e: Error) => { if (mine === seq.current) setFailed(e.message); });
+  }, [filterKey]);
+
+  useEffect(() => {
+    shown.current = PAGE;
+    setList(null);
+    load();
+  }, [load]);
+  useEffect(() => {
+    api<{ integrations: Integration[] }>('GET', '/integrations').then((r) => setIntegrations(r.integrations)).catch(() => {});
+  }, []);
+  const live = useAlertsLive(load, undefined, overview?.storm.active ?? false);
+
+  useEffect(() => {
+    document.title = overview && overview.triggered > 0 ? `(${overview.triggered}) ${t('alerts.title')} — Hikeshi` : `${t('alerts.title')} — Hikeshi`;
+    return () => { document.title = 'Hikeshi'; };
+  }, [overview, t]);
+
+  const loadMore = () => {
+    if (!list?.next) return;
+    const mine = seq.current;
+    setLoadingMore(true);
+    api<AlertGroupPage>('GET', `/alert-groups${query({ status, ...filters, limit: PAGE, before: list.next })}`)
+      .then((page) => {
+        if (mine !== seq.current) return;
+        setList((l) => {
+          const have = new Set(l?.groups.map((g) => g.id));
+          const groups = [...(l?.groups ?? []), ...page.groups.filter((g) => !have.has(g.id))];
+          shown.current = groups.length;
+          return { groups, total: page.total, next: page.next };
+        });
+      })
+      .catch((e: Error) => setFailed(e.message))
+      .finally(() => setLoadingMore(false));
+  };
+
+  /** Replaces some filters in the URL (the status tab is kept). */
+  const setFilters = (next: Partial<Filters>) => {
+    const q = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) q.set(k, v);
+      else q.delete(k);
+    }
+    const s = q.toString();
+    navigate(`/alerts${s ? `?${s}` : ''}`, true);
+  };
+  const tabHref = (s: Tab) => {
+    const q = new URLSearchParams(search);
+    if (s === 'open') q.delete('status');
+    else q.set('status', s);
+    const str = q.toString();
+    return `/alerts${str ? `?${str}` : ''}`;
+  };
+  const filtered = FILTER_NAMES.some((n) => filters[n]);
+  // Only admins may list integrations (they hold keys); others pick among those the groups name.
+  const integrationOptions = integrations.length ? integrations
+    : [...new Map((list?.groups ?? []).map((g) => [g.integrationId, { id: g.integrationId, name: g.integrationName }])).values()];
+  const act = (g: AlertGroupSummary, what: 'acknowledge' | 'resolve') => void row.run(async () => {
+    await api('POST', `/alert-groups/${encodeURIComponent(g.id)}/${what}`);
+    load();
+  });
+  const tabCount = (s: Tab) => (overview && s === 'open' ? overview.open : overview && s === 'acknowledged' ? overview.acknowledged : null);
+
+  return (
+    <div className="page alerts-page">
+      <AlertsNav />
+      <div className="page-head">
+        <h1>{t('alerts.title')}</h1>
+        <LiveDot live={live} />
+        <div className="spacer" />
+        {canAct ? null : <ReadOnlyBadge />}
+      </div>
+      {overview ? <OverviewCounts overview={overview} /> : null}
+      {overview?.storm.active ? <StormBanner storm={overview.storm} active={filters.label} onPick={(label) => setFilters({ label: label ?? '' })} /> : null}
+      <div className="tabs" role="tablist" aria-label={t('alerts.title')} onKeyDown={tabListKeys}>
+        {TABS.map((s) => {
+          const n = tabCount(s);
+          return (
+            <Link key={s} to={tabHref(s)} role="tab" aria-selected={status === s} tabIndex={status === s ? 0 : -1} className="tab">
+              {t(`alerts.tab.${s}`)}{n !== null ? <span className="count">{fmt.number(n)}</span> : null}
+            </Link>
+          );
+        })}
+      </div>
+      <AlertFilters filters={filters} integrations={integrationOptions} onApply={setFilters} />
+      {failed ? <p className="form-error" role="alert">{failed}</p> : null}
+      <FormError error={row.error} />
+      {list === null ? <p className="muted">{t('app.loading')}</p> : list.groups.length === 0 ? (
+        <p className="empty" data-testid="alerts-empty">{filtered ? t('alerts.emptyFiltered') : t(`alerts.empty.${status}`)}</p>
+      ) : (
+        <>
+          <p className="muted small list-total" data-testid="alerts-total">
+            {t('alerts.showing', { shown: fmt.number(list.groups.length), total: fmt.number(list.total) })}
+          </p>
+          <table className="alert-groups" data-testid="alert-groups">
+            <thead>
+              <tr>
+                <th scope="col">{t('alerts.colSeverity')}</th>
+                <th scope="col">{t('alerts.colStatus')}</th>
+                <th scope="col">{t('alerts.colGroup')}</th>
+                <th scope="col" className="num">{t('alerts.colFiring')}</th>
+                <th scope="col">{t('alerts.colService')}</th>
+                <th scope="col">{t('alerts.colIntegration')}</th>
+                <th scope="col">{t('alerts.colLast')}</th>
+                {canAct ? <th scope="col"><span className="sr-only">{t('alerts.colActions')}</span></th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {list.groups.map((g) => (
+                <GroupRow key={g.id} group={g} now={now} busy={row.busy} act={act}
+                  onPick={(name, value) => setFilters({ label: `${name}=${value}` })} />
+              ))}
+            </tbody>
+          </table>
+          {list.next ? (
+            <div className="actions load-more">
+              <button type="button" onClick={loadMore} disabled={loadingMore} aria-busy={loadingMore}>
+                {t('alerts.loadMore')}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function GroupRow({ group: g, now, busy, act, onPick }: {
+  group: AlertGroupSummary; now: number; busy: boolean;
+  act: (g: AlertGroupSummary, what: 'acknowledge' | 'resolve') => void; onPick: (name: string, value: string) => void;
+}) {
+  const { t, fmt, canAct } = useApp();
+  const href = `/alerts/${encodeURIComponent(g.id)}`;
+  // The whole row opens the group, except where a button, link or chip was clicked.
+  const open = (e: MouseEvent<HTMLTableRowElement>) => {
+    if ((e.target as HTMLElement).closest('a, button, input, select')) return;
+    navigate(href);
+  };
+  const edge = g.status === 'resolved' ? 'resolved' : g.severity;
+  return (
+    <tr className={`alert-row arow-${edge}${g.status === 'resolved' ? ' is-resolved' : ''}`} onClick={open} data-testid="alert-group-row">
+      <td><AlertSeverityBadge severity={g.severity} /></td>
+      <td><GroupStatusBadge status={g.status} /></td>
+      <td className="title-cell">
+        <Link to={href}>{g.title}</Link>
+        <div className="badges"><LabelChips labels={g.groupLabels} onPick={onPick} /><GroupFlags group={g} /></div>
+      </td>
+      <td className="num nowrap">
+        <span className={g.firingCount > 0 ? 'firing-count' : 'muted'}>{fmt.number(g.firingCount)}</span>
+        <span className="muted"> / {fmt.number(g.alertCount)}</span>
+      </td>
+      <td>{g.service ?? <span className="muted">{t('common.dash')}</span>}</td>
+      <td>{g.integrationName}</td>
+      <td className="nowrap"><time dateTime={g.lastAlertAt} title={fmt.dateTime(g.lastAlertAt)}>{fmt.ago(g.lastAlertAt, now)}</time></td>
+      {canAct ? (
+        <td className="row-actions">
+          {g.status === 'triggered' ? (
+            <button type="button" className="small-button ack" disabled={busy} onClick={() => act(g, 'acknowledge')}
+              aria-label={t('alerts.ackOne', { title: g.title })}><span aria-hidden="true">✓</span> {t('alerts.acknowledge')}</button>
+          ) : null}
+          {g.status !== 'resolved' ? (
+            <button type="button" className="small-button resolve" disabled={busy} onClick={() => act(g, 'resolve')}
+              aria-label={t('alerts.resolveOne', { title: g.title })}><span aria-hidden="true">✔</span> {t('alerts.resolve')}</button>
+          ) : null}
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+/** Open, triggered, acknowledged, firing, suppressed, flapping: the page's numbers at a glance. */
+function OverviewCounts({ overview: o }: { overview: AlertsOverview }) {
+  const { t, fmt } = useApp();
+  const items: [string, number, string][] = [
+    [t('alerts.count.triggered'), o.triggered, o.triggered > 0 ? 'hot' : ''],
+    [t('alerts.count.acknowledged'), o.acknowledged, ''],
+    [t('alerts.count.firing'), o.firingAlerts, ''],
+    [t('alerts.count.suppressed'), o.suppressed, ''],
+    [t('alerts.count.flapping'), o.flapping, o.flapping > 0 ? 'warm' : ''],
+  ];
+  return (
+    <dl className="alert-counts" data-testid="alert-counts">
+      {items.map(([label, n, tone]) => (
+        <div key={label} className={tone}><dt>{label}</dt><dd>{fmt.number(n)}</dd></div>
+      ))}
+    </dl>
+  );
+}
