@@ -3,6 +3,7 @@
 // memory from the rows the batch touches, then written in bulk.
 import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
 import { newId } from '../../shared/ids.js';
+import { type BulkColumn, bulkUpdate } from '../../storage/bulk.js';
 import type { Db } from '../../storage/db.js';
 import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
 import type { Matcher } from './alerts.schema.js';
@@ -265,23 +266,18 @@ export async function applyBatch(trx: Db, items: IngestItem[], env: PipelineEnv,
   for (const part of chunks([...newGroups].map((id) => groups.get(id)!), 200)) {
     await trx.insertInto('alert_groups').values(part.map((g) => ({ ...g, updated_at: now }))).execute();
   }
-  for (const id of dirtyGroups) {
-    if (newGroups.has(id)) continue;
-    const g = groups.get(id)!;
-    await trx.updateTable('alert_groups').set({
-      status: g.status, severity: g.severity, suppressed_by: g.suppressed_by, flapping: g.flapping, transitions_json: g.transitions_json,
-      alert_count: g.alert_count, firing_count: g.firing_count, last_alert_at: g.last_alert_at, acknowledged_at: g.acknowledged_at,
-      acknowledged_by: g.acknowledged_by, resolved_at: g.resolved_at, resolved_by: g.resolved_by, updated_at: now,
-    }).where('id', '=', id).execute();
-  }
+  const text = (name: string) => ({ name, type: 'text' as const });
+  const int = (name: string) => ({ name, type: 'integer' as const });
+  const changedGroups = [...dirtyGroups].filter((id) => !newGroups.has(id)).map((id) => ({ ...groups.get(id)!, updated_at: now }));
+  await bulkUpdate(trx, 'alert_groups', 'id', [
+    text('status'), text('severity'), text('suppressed_by'), int('flapping'), text('transitions_json'), int('alert_count'), int('firing_count'),
+    text('last_alert_at'), text('acknowledged_at'), text('acknowledged_by'), text('resolved_at'), text('resolved_by'), text('updated_at'),
+  ] as BulkColumn<AlertGroupsTable>[], changedGroups);
   for (const part of chunks([...newAlerts.values()], 100)) await trx.insertInto('alerts').values(part).execute();
-  for (const [id, r] of dirtyAlerts) {
-    await trx.updateTable('alerts').set({
-      status: r.status, severity: r.severity, title: r.title, description: r.description, annotations_json: r.annotations_json,
-      links_json: r.links_json, ends_at: r.ends_at, last_received_at: r.last_received_at, resolved_at: r.resolved_at,
-      receive_count: r.receive_count, raw_json: r.raw_json,
-    }).where('id', '=', id).execute();
-  }
+  await bulkUpdate(trx, 'alerts', 'id', [
+    text('status'), text('severity'), text('title'), text('description'), text('annotations_json'), text('links_json'), text('ends_at'),
+    text('last_received_at'), text('resolved_at'), int('receive_count'), text('raw_json'),
+  ] as BulkColumn<AlertsTable>[], [...dirtyAlerts.values()]);
 
   const events: AlertGroupEventsTable[] = [];
   const incidents = new Set<string>();

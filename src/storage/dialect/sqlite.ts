@@ -12,7 +12,31 @@ export function sqliteDialect(file: string): SqliteDialect {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cacheStatements(database);
   return new SqliteDialect({ database });
+}
+
+const STATEMENT_CACHE = 500;
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small statement. The
+ * same SQL text gets the same prepared statement back (better-sqlite3 statements are reusable,
+ * and the driver is synchronous, so one is never used by two queries at once).
+ */
+function cacheStatements(database: BetterSqlite3.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  database.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source); // re-insert: the Map's order is the LRU order
+    } else {
+      stmt = prepare(source);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  }) as typeof database.prepare;
 }
 
 /** SQLite reports a duplicate key as SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY. */
