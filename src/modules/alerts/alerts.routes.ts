@@ -47,6 +47,16 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Integrations (inbound alert sources)', response: { 200: z.object({ integrations: z.array(IntegrationSchema) }) } },
     }, async (req) => ({ integrations: await ctx.integrations.list(baseUrl(ctx, req)) }));
 
+    app.get('/integrations/brief', {
+      ...viewer,
+      schema: {
+        tags, summary: 'Integration names, for filters and maintenance windows (no keys, settings or snippets)',
+        response: { 200: z.object({ integrations: z.array(z.object({ id: z.string(), name: z.string(), source: z.string(), disabledAt: z.string().nullable() })) }) },
+      },
+    }, async () => ({
+      integrations: await ctx.storage.db.selectFrom('integrations').select(['id', 'name', 'source', 'disabled_at as disabledAt']).orderBy('created_at').execute(),
+    }));
+
     app.post('/integrations', {
       ...admin,
       schema: { tags, summary: 'Create an integration; its key is shown once', body: IntegrationCreateSchema, response: { 201: IntegrationWithKeySchema } },

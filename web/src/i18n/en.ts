@@ -523,7 +523,7 @@ export const en = {
   'maintenance.nameHint': 'What work, e.g. “Database failover drill”',
   'maintenance.integrations': 'Integrations',
   'maintenance.noIntegrations': 'No integrations yet.',
-  'maintenance.integrationsAdminOnly': 'Only admins can list integrations; this window can still cover services.',
+  'maintenance.integrationsAdminOnly': 'Could not load the integrations; this window can still cover services.',
   'maintenance.services': 'Services',
   'maintenance.colState': 'State',
   'maintenance.state.scheduled': 'Scheduled',

@@ -525,7 +525,7 @@ export const ja: Messages = {
   'maintenance.nameHint': '何の作業か(例:「データベースのフェイルオーバー訓練」)',
   'maintenance.integrations': 'インテグレーション',
   'maintenance.noIntegrations': 'インテグレーションはまだありません。',
-  'maintenance.integrationsAdminOnly': 'インテグレーションの一覧は管理者だけが見られます。サービスは指定できます。',
+  'maintenance.integrationsAdminOnly': 'インテグレーションの一覧を読み込めませんでした。サービスは指定できます。',
   'maintenance.services': 'サービス',
   'maintenance.colState': '状態',
   'maintenance.state.scheduled': '予定',

@@ -28,7 +28,7 @@ export function MaintenancePage() {
   }, []);
   useEffect(load, [load]);
   useEffect(() => {
-    api<{ integrations: Integration[] }>('GET', '/integrations').then((r) => setIntegrations(r.integrations)).catch(() => setIntegrations(null));
+    api<{ integrations: Integration[] }>('GET', '/integrations/brief').then((r) => setIntegrations(r.integrations)).catch(() => setIntegrations(null));
   }, []);
   const names = new Map((integrations ?? []).map((i) => [i.id, i.name]));
   // Current and coming windows first; finished and cancelled ones after.

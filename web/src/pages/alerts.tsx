@@ -55,7 +55,7 @@ export function AlertsPage() {
     load();
   }, [load]);
   useEffect(() => {
-    api<{ integrations: Integration[] }>('GET', '/integrations').then((r) => setIntegrations(r.integrations)).catch(() => {});
+    api<{ integrations: Integration[] }>('GET', '/integrations/brief').then((r) => setIntegrations(r.integrations)).catch(() => {});
   }, []);
   const live = useAlertsLive(load, undefined, overview?.storm.active ?? false);
 
