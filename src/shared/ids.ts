@@ -42,3 +42,8 @@ export function newId(now: number = Date.now()): string {
 export function nowIso(now: number = Date.now()): string {
   return new Date(now).toISOString();
 }
+
+/** The smallest id made at or after `ms`: `id >= idFloor(t)` finds rows created since t by the primary key. */
+export function idFloor(ms: number): string {
+  return ms.toString(36).padStart(10, '0');
+}

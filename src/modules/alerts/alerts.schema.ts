@@ -168,7 +168,7 @@ export const AlertGroupListSchema = z.object({
 export const StormSchema = z.object({
   active: z.boolean().describe('More alerts are arriving than people can read one by one'),
   since: z.string().nullable(),
-  alertsLast5m: z.number(),
+  alertsLast5m: z.number().describe('New alerts (not repeats) in the last five minutes'),
   newGroupsLast5m: z.number(),
   top: z.array(z.object({ label: z.string(), value: z.string(), groups: z.number() })).describe('The label values most open groups share'),
 });

@@ -70,7 +70,9 @@ export class AlertIngestor {
         // Let the event loop read every request that arrived meanwhile before taking the batch: with
         // SQLite a commit blocks the loop (better-sqlite3 is synchronous), so without this pause no
         // request could join a batch and every one would pay its own fsync.
-        await new Promise((r) => setImmediate(r));
+        // Two turns: the first immediate may run in this loop iteration's check phase, before any
+        // new I/O is read; the second runs after the next poll phase has read the sockets.
+        await new Promise((r) => setImmediate(() => setImmediate(r)));
         const batch = this.take();
         try {
           const outcome = await this.commit(batch.map((p) => p.item));
@@ -101,7 +103,7 @@ export class AlertIngestor {
     const outcome = await this.storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier batch.
       await this.storage.lockForTransaction(trx, 'alerts.ingest');
-      const out = await applyBatch(trx, items, env, nowIso());
+      const out = await applyBatch(trx, this.storage.dialect, items, env, nowIso());
       for (const [groupId, severity] of out.declare) {
         await this.jobs.enqueue({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } }, trx);
       }

@@ -3,8 +3,8 @@
 // memory from the rows the batch touches, then written in bulk.
 import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
 import { newId } from '../../shared/ids.js';
-import { type BulkColumn, bulkUpdate } from '../../storage/bulk.js';
-import type { Db } from '../../storage/db.js';
+import { type BulkColumn, bulkInsert, bulkUpdate } from '../../storage/bulk.js';
+import type { Db, Storage } from '../../storage/db.js';
 import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
 import type { Matcher } from './alerts.schema.js';
 import { groupKey, groupLabels, recordTransition, REOPEN_WINDOW_MS, worse } from './grouping.js';
@@ -78,7 +78,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
 
 /** Applies a batch inside `trx` (the caller holds the ingest lock). */
-export async function applyBatch(trx: Db, items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
+export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
   const results: IngestResult[] = [];
   const live: IngestItem[] = [];
   for (const item of items) {
@@ -263,18 +263,16 @@ export async function applyBatch(trx: Db, items: IngestItem[], env: PipelineEnv,
   }
 
   // ---- write ----
-  for (const part of chunks([...newGroups].map((id) => groups.get(id)!), 200)) {
-    await trx.insertInto('alert_groups').values(part.map((g) => ({ ...g, updated_at: now }))).execute();
-  }
+  await bulkInsert(trx, dialect, 'alert_groups', [...newGroups].map((id) => ({ ...groups.get(id)!, updated_at: now })));
   const text = (name: string) => ({ name, type: 'text' as const });
   const int = (name: string) => ({ name, type: 'integer' as const });
   const changedGroups = [...dirtyGroups].filter((id) => !newGroups.has(id)).map((id) => ({ ...groups.get(id)!, updated_at: now }));
-  await bulkUpdate(trx, 'alert_groups', 'id', [
+  await bulkUpdate(trx, dialect, 'alert_groups', 'id', [
     text('status'), text('severity'), text('suppressed_by'), int('flapping'), text('transitions_json'), int('alert_count'), int('firing_count'),
     text('last_alert_at'), text('acknowledged_at'), text('acknowledged_by'), text('resolved_at'), text('resolved_by'), text('updated_at'),
   ] as BulkColumn<AlertGroupsTable>[], changedGroups);
-  for (const part of chunks([...newAlerts.values()], 100)) await trx.insertInto('alerts').values(part).execute();
-  await bulkUpdate(trx, 'alerts', 'id', [
+  await bulkInsert(trx, dialect, 'alerts', [...newAlerts.values()]);
+  await bulkUpdate(trx, dialect, 'alerts', 'id', [
     text('status'), text('severity'), text('title'), text('description'), text('annotations_json'), text('links_json'), text('ends_at'),
     text('last_received_at'), text('resolved_at'), int('receive_count'), text('raw_json'),
   ] as BulkColumn<AlertsTable>[], [...dirtyAlerts.values()]);
@@ -300,7 +298,7 @@ export async function applyBatch(trx: Db, items: IngestItem[], env: PipelineEnv,
       });
     }
   }
-  for (const part of chunks(events, 200)) await trx.insertInto('alert_group_events').values(part).execute();
+  await bulkInsert(trx, dialect, 'alert_group_events', events);
   for (const id of new Set(live.map((i) => i.integration.id))) {
     await trx.updateTable('integrations').set({ last_received_at: now }).where('id', '=', id).execute();
   }

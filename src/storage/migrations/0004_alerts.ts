@@ -83,7 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The current alert for a dedup key is its newest row (a resolved alert that fires again is a new row).
   await db.schema.createIndex('alerts_dedup').on('alerts').columns(['integration_id', 'dedup_key']).execute();
   await db.schema.createIndex('alerts_group').on('alerts').columns(['group_id', 'status']).execute();
-  await db.schema.createIndex('alerts_received').on('alerts').column('last_received_at').execute();
+
 
   await db.schema
     .createTable('alert_group_events')
