@@ -25,6 +25,7 @@ export const ConfigSchema = z.strictObject({
     .refine((v) => { try { new RegExp(v); return true; } catch { return false; } }, 'must be a regular expression')
     .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
     .describe('Hosts Amazon SNS signing certificates may come from (a regular expression)'),
+  secretKey: z.string().min(32, 'must be at least 32 characters').optional().describe('Encrypts stored secrets (e.g. Grafana HMAC secrets); unset: a key made in dataDir/secret.key. Nodes sharing PostgreSQL must share it'),
   snsCaFile: z.string().min(1).optional().describe('Extra CA certificates (PEM) trusted when fetching SNS certificates; for tests and private endpoints'),
 });
 

@@ -13,6 +13,7 @@ import { IncidentsService } from '../modules/incidents/incidents.service.js';
 import { SettingsService } from '../modules/settings/settings.service.js';
 import { openStorage } from '../storage/db.js';
 import { buildApp } from './app.js';
+import { SecretBox } from './secret-box.js';
 import type { AppContext } from './context.js';
 import { EventBus } from './event-bus.js';
 import { CHANNEL, PgEventRelay } from './event-relay.js';
@@ -59,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const incidents = new IncidentsService(storage, bus, settings, accounts);
   const snsHosts = new RegExp(config.snsCertHostPattern);
   const sources = buildSources({ snsCertHostPattern: snsHosts });
-  const integrations = new IntegrationsService(storage, sources);
+  const integrations = new IntegrationsService(storage, sources, SecretBox.open(config.secretKey, config.dataDir));
   const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
   const ingestor = new AlertIngestor(storage, () => alerts.pipelineEnv(), bus, log, (outcome) => alerts.afterIngest(outcome));
   const ctx: AppContext = {

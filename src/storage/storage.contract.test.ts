@@ -9,6 +9,7 @@ import { listAuditEvents } from '../modules/audit/audit.repo.js';
 import * as incidents from '../modules/incidents/incidents.repo.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId, nowIso } from '../shared/ids.js';
+import { bulkInsert, bulkUpdate } from './bulk.js';
 import { openStorage, type Storage } from './db.js';
 import { migrateToLatest } from './migrate.js';
 import type { IncidentsTable } from './schema.js';
@@ -151,6 +152,32 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect((await incidents.decisionsOf(storage.db, row.id))[0]?.risk).toBe('data since 13:00 kept');
     await incidents.insertStatusUpdate(storage.db, { id: newId(), incident_id: row.id, audience: 'public', phase: 'investigating', body: 'b', impact: null, eta: null, decisions_needed: null, author_id: userId, created_at: now });
     expect(await incidents.updatesOf(storage.db, row.id)).toHaveLength(1);
+  });
+
+  it('bulk-inserts and bulk-updates rows with text, integers, nulls and quotes alike', async () => {
+    const now = nowIso();
+    const integrationId = newId();
+    await bulkInsert(storage.db, storage.dialect, 'integrations', [{
+      id: integrationId, source: 'grafana', name: 'g', key_hash: `h-${integrationId}`, key_prefix: 'abcdef', config_json: '{}', group_by_json: '[]',
+      group_wait_seconds: 0, rate_limit_per_minute: 60, note: null, created_by: null, created_at: now, updated_at: now, last_received_at: null, disabled_at: null,
+    }]);
+    const groups = Array.from({ length: 450 }, (_, i) => ({
+      id: newId(), integration_id: integrationId, group_key: `k${i}`, group_labels_json: `{"i":"${i}"}`, labels_json: '{}', title: `it's group ${i}`,
+      status: 'triggered', severity: 'warning', route_id: null, service: null, escalation_policy: null, incident_id: null, suppressed_by: null,
+      flapping: 0, transitions_json: '[]', alert_count: i, firing_count: i, created_at: now, last_alert_at: now, acknowledged_at: null,
+      acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
+    }));
+    await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
+    const changed = groups.map((g, i) => ({ ...g, status: i % 2 ? 'resolved' : 'acknowledged', firing_count: 0, resolved_at: i % 2 ? now : null, title: `“${g.title}”` }));
+    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [
+      { name: 'status', type: 'text' }, { name: 'firing_count', type: 'integer' }, { name: 'resolved_at', type: 'text' }, { name: 'title', type: 'text' },
+    ], changed);
+    const rows = await storage.db.selectFrom('alert_groups').selectAll().where('integration_id', '=', integrationId).orderBy('id').execute();
+    expect(rows).toHaveLength(450);
+    expect(rows.filter((r) => r.status === 'resolved')).toHaveLength(225);
+    expect(rows.every((r) => Number(r.firing_count) === 0 && Number(r.alert_count) >= 0)).toBe(true);
+    expect(rows[1]).toMatchObject({ title: '“it\'s group 1”', resolved_at: now, status: 'resolved' });
+    expect(rows[0]!.resolved_at).toBeNull();
   });
 
   describe('jobs queue', () => {

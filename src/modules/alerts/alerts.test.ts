@@ -1,6 +1,6 @@
 // Alert ingestion over real HTTP, against SQLite and PostgreSQL: integrations, the ingest limits,
 // deduplication into groups, auto-resolve, flapping, silences, maintenance, routing and incidents.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainJobs } from '../../jobs/background.js';
 import { JobQueue } from '../../jobs/queue.js';
@@ -341,7 +341,20 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
     const renamed = await ts.call('PATCH', `/api/v1/integrations/${created.id}`, { token: ts.admin.token, body: { name: 'Grafana (prod)', config: read.body.config } });
     expect(renamed.status).toBe(200);
     const row = await ts.server.ctx.storage.db.selectFrom('integrations').select('config_json').where('id', '=', created.id).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.config_json).hmacSecret).toBe('correct horse battery staple');
+    expect(row.config_json).not.toContain('correct horse'); // sealed at rest
+    expect(JSON.parse(row.config_json).hmacSecret).toMatch(/^enc:v1:/);
+
+    // …and still verifies signatures: signed with the secret is accepted, with another is not.
+    const body = JSON.stringify({
+      receiver: 'hikeshi', status: 'firing', orgId: 1, groupKey: '{}', version: '1', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://grafana:3000/', truncatedAlerts: 0,
+      alerts: [{ status: 'firing', labels: { alertname: 'Signed' }, annotations: {}, startsAt: '2026-11-23T01:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'aaaabbbbccccdddd', silenceURL: '', dashboardURL: '', panelURL: '', values: null, valueString: '' }],
+    });
+    const sign = (secret: string) => createHmac('sha256', secret).update(body).digest('hex');
+    const post = (signature: string) => ts.call('POST', '/ingest/grafana', { raw: body, headers: { authorization: `Bearer ${created.key}`, 'x-grafana-alerting-signature': signature } });
+    expect((await post(sign('correct horse battery staple'))).status).toBe(202);
+    const forged = await post(sign('another secret'));
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(forged.body)).not.toMatch(/signature.*mismatch|hmac/i);
   });
 
   it('shows a storm as one banner with counts and what the alerts share', async () => {

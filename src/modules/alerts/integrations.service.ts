@@ -6,6 +6,7 @@ import type { Actor } from '../../shared/actor.js';
 import { newId, nowIso } from '../../shared/ids.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { IntegrationsTable } from '../../storage/schema.js';
+import { SecretBox } from '../../server/secret-box.js';
 import { hashSecret } from '../accounts/secrets.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Integration, IntegrationCreateSchema, IntegrationUpdateSchema } from './alerts.schema.js';
@@ -46,7 +47,21 @@ export class IntegrationsService {
   constructor(
     private readonly storage: Storage,
     private readonly sources: Record<SourceId, SourcePlugin<any>>,
+    private readonly box: SecretBox,
   ) {}
+
+  /** Stored form of a validated config: secret-named values sealed. */
+  private seal(config: unknown): string {
+    const entries = Object.entries((config ?? {}) as Record<string, unknown>)
+      .map(([k, v]) => [k, SECRET_NAME.test(k) && typeof v === 'string' && v ? this.box.seal(v) : v]);
+    return JSON.stringify(Object.fromEntries(entries));
+  }
+
+  /** A stored config with its secrets opened. */
+  private unseal(json: string): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(JSON.parse(json) as Record<string, unknown>)
+      .map(([k, v]) => [k, SecretBox.isSealed(v) ? this.box.open(v as string) : v]));
+  }
 
   private get db(): Db {
     return this.storage.db;
@@ -75,7 +90,13 @@ export class IntegrationsService {
   private runtimeOf(row: IntegrationsTable): IntegrationRuntime | null {
     const plugin = this.sources[row.source as SourceId];
     if (!plugin) return null;
-    const parsed = plugin.configSchema.safeParse(JSON.parse(row.config_json));
+    let config: Record<string, unknown>;
+    try {
+      config = this.unseal(row.config_json);
+    } catch {
+      return null; // sealed under another key (secretKey changed, or differs between nodes): refuse, never guess
+    }
+    const parsed = plugin.configSchema.safeParse(config);
     if (!parsed.success) return null;
     return {
       id: row.id, name: row.name, source: row.source as SourceId, plugin, config: parsed.data,
@@ -109,7 +130,7 @@ export class IntegrationsService {
     const now = nowIso();
     const row: IntegrationsTable = {
       id: newId(), source: input.source, name: input.name, key_hash: hashSecret(key), key_prefix: key.slice(0, 6),
-      config_json: JSON.stringify(config), group_by_json: JSON.stringify(input.groupBy ?? plugin.defaultGroupBy),
+      config_json: this.seal(config), group_by_json: JSON.stringify(input.groupBy ?? plugin.defaultGroupBy),
       group_wait_seconds: input.groupWaitSeconds, rate_limit_per_minute: input.rateLimitPerMinute, note: null,
       created_by: actor.userId, created_at: now, updated_at: now, last_received_at: null, disabled_at: null,
     };
@@ -128,16 +149,16 @@ export class IntegrationsService {
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.config !== undefined) {
         // A secret read back as "[set]" and sent again unchanged keeps its stored value.
-        const stored = JSON.parse(row.config_json) as Record<string, unknown>;
+        const stored = this.unseal(row.config_json);
         const merged = Object.fromEntries(Object.entries(patch.config).map(([k, v]) => [k, v === SECRET_SET ? stored[k] : v]));
-        set.config_json = JSON.stringify(this.validateConfig(this.plugin(row.source), merged));
+        set.config_json = this.seal(this.validateConfig(this.plugin(row.source), merged));
       }
       if (patch.groupBy !== undefined) set.group_by_json = JSON.stringify(patch.groupBy);
       if (patch.groupWaitSeconds !== undefined) set.group_wait_seconds = patch.groupWaitSeconds;
       if (patch.rateLimitPerMinute !== undefined) set.rate_limit_per_minute = patch.rateLimitPerMinute;
       if (patch.disabled !== undefined) set.disabled_at = patch.disabled ? (row.disabled_at ?? nowIso()) : null;
       await trx.updateTable('integrations').set(set).where('id', '=', id).execute();
-      await recordAudit(trx, actor, { action: 'integration.update', targetType: 'integration', targetId: id, before: { name: row.name, config: JSON.parse(row.config_json), disabled: !!row.disabled_at }, after: patch });
+      await recordAudit(trx, actor, { action: 'integration.update', targetType: 'integration', targetId: id, before: { name: row.name, config: redactConfig(JSON.parse(row.config_json)), disabled: !!row.disabled_at }, after: patch });
     });
     this.cache.clear();
     return this.get(id, baseUrl);
@@ -188,8 +209,11 @@ export class IntegrationsService {
 
 /** Secrets in a source's config (Grafana's HMAC secret) are never read back. */
 function redactConfig(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, /secret|password|token/i.test(k) && v ? SECRET_SET : v]));
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, SECRET_NAME.test(k) && v ? SECRET_SET : v]));
 }
+
+/** Config keys that hold secrets: sealed at rest, never read back. */
+const SECRET_NAME = /secret|password|token/i;
 
 /** What a stored secret reads back as. */
 const SECRET_SET = '[set]';
