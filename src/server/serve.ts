@@ -36,12 +36,22 @@ export interface StartOptions {
   banner?: boolean;
 }
 
-/** The logger: JSON lines; secrets in headers and cookies are redacted. */
-export function createLogger(level: Config['logLevel']): Logger {
+/** A URL with the value of any `key=` query parameter (an integration key: SNS can send it no other way) hidden. */
+export function redactKeyParam(url: string): string {
+  return url.replace(/([?&]key=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** The logger: JSON lines; secrets in headers, cookies and URLs are redacted. */
+export function createLogger(level: Config['logLevel'], destination?: pino.DestinationStream): Logger {
   return pino({
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-  });
+    serializers: {
+      req: (req: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method, url: redactKeyParam(req.url ?? ''), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+      }),
+    },
+  }, destination);
 }
 
 /** The flag that points `hikeshi admin create` at the same database as this server. */
