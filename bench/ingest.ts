@@ -57,6 +57,8 @@ interface Target {
   path: string;
   headers: Record<string, string>;
   pid: number;
+  /** Hikeshi only: an API token, to measure the API while ingest runs. */
+  bearer?: string;
   stop(): Promise<void>;
 }
 
@@ -135,7 +137,7 @@ async function startHikeshi(database: 'sqlite' | 'postgres', launch: Awaited<Ret
   const { key } = (await res.json()) as { key: string };
   return {
     name: `Hikeshi, ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} (durable)`, url: server.url, path: '/ingest/prometheus/api/v2/alerts',
-    headers: { authorization: `Bearer ${key}` }, pid: server.pid,
+    headers: { authorization: `Bearer ${key}` }, pid: server.pid, bearer: fixture.bearer,
     stop: async () => {
       await server.stop();
       await scratch?.drop();
@@ -189,6 +191,22 @@ async function main(): Promise<number> {
     }
   }
 
+  // The API during a storm: people open the alert list and the war room while ingest is saturated.
+  const during: { target: string; path: string; reqPerSec: number; p50: number; p99: number; errors: number }[] = [];
+  for (const [label, make] of makers.filter(([l]) => l !== 'alertmanager')) {
+    log(`${label}: API reads during an ingest storm …`);
+    const target = await make(++n);
+    cleanups.push(() => target.stop());
+    await load(target, 50, 2);
+    const reads = ['/api/v1/alert-groups?status=open&limit=50', '/api/v1/alert-groups/overview', '/api/v1/incidents'];
+    const [, ...results] = await Promise.all([
+      load(target, 50, durationS),
+      ...reads.map((path) => autocannon({ url: target.url, connections: 1, duration: durationS, timeout: 30, requests: [{ method: 'GET', path, headers: { authorization: target.bearer! } }] })),
+    ]);
+    results.forEach((r, i) => during.push({ target: target.name, path: reads[i]!, reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts }));
+    await cleanups.pop()!();
+  }
+
   const memory: { target: string; alerts: number; seconds: number; rssMb: number | null; peakMb: number | null; errors: number }[] = [];
   for (const [label, make] of makers) {
     log(`${label}: ${memoryAlerts} active alerts in ${GROUPS} groups …`);
@@ -213,6 +231,12 @@ async function main(): Promise<number> {
     '|---|---|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map((r) => `| ${r.target} | ${r.kind} | ${r.batch} | ${f(r.reqPerSec)} | ${f(r.alertsPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.rssMb ?? '?'} |`),
     '',
+    `### The API during a storm (ingest: ${connections} connections × 50 new alerts per request; reads: 1 connection each, at the same time)`,
+    '',
+    '| target | read | req/s | p50 ms | p99 ms | errors |',
+    '|---|---|--:|--:|--:|--:|',
+    ...during.map((d) => `| ${d.target} | \`GET ${d.path}\` | ${f(d.reqPerSec)} | ${d.p50} | ${d.p99} | ${d.errors} |`),
+    '',
     `### Memory with ${f(memoryAlerts)} active alerts in ${f(GROUPS)} groups (sent 50 per request)`,
     '',
     '| target | alerts sent | seconds to take them | RSS MB | peak RSS MB | errors |',
@@ -226,7 +250,7 @@ async function main(): Promise<number> {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   log(`written to ${out}`);
-  return rows.some((r) => r.errors > 0) || memory.some((m) => m.errors > 0) ? 1 : 0;
+  return rows.some((r) => r.errors > 0) || memory.some((m) => m.errors > 0) || during.some((d) => d.errors > 0) ? 1 : 0;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
