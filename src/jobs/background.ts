@@ -41,15 +41,6 @@ export async function sweepClocks(ctx: AppContext, queue: JobQueue, now = Date.n
 
 const HOUR = 3600_000;
 
-let lastSuppressionRefresh = 0;
-/** Maintenance windows and silences start and end by the clock: re-mark open groups once a minute. */
-async function refreshAlertSuppression(ctx: AppContext, now = Date.now()): Promise<void> {
-  if (now - lastSuppressionRefresh < 60_000) return;
-  lastSuppressionRefresh = now;
-  const changed = await ctx.alerts.silences.refreshOpenGroups();
-  if (changed.length) ctx.bus.publish({ type: 'alerts.changed', at: new Date(now).toISOString(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
-}
-
 /** Drops what has served its purpose: expired sessions, day-old idempotency keys, week-old finished jobs. */
 export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<void> {
   const db = ctx.storage.db;
@@ -86,12 +77,17 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   let lastHousekeeping = 0;
+  let lastSuppressionRefresh = 0;
   const tick = () => {
     running = running.then(async () => {
       if (stopped) return;
       try {
         await sweepClocks(ctx, queue);
-        await refreshAlertSuppression(ctx);
+        // Silences and maintenance windows start and end by the clock: re-mark open groups each minute.
+        if (Date.now() - lastSuppressionRefresh >= 60_000) {
+          lastSuppressionRefresh = Date.now();
+          await ctx.alerts.refreshSuppression();
+        }
         await drainJobs(ctx, queue, owner);
         if (Date.now() - lastHousekeeping > HOUR) {
           lastHousekeeping = Date.now();

@@ -9,7 +9,6 @@ import {
   IntegrationWithKeySchema, MaintenanceCreateSchema, MaintenanceSchema, RouteSchema, RoutesReplaceSchema, SilenceCreateSchema,
   SilencePreviewSchema, SilenceSchema, SourceInfoSchema,
 } from './alerts.schema.js';
-import { groupSummaries } from './alerts.read.js';
 import { registerAlertStream } from './alerts.stream.js';
 
 const tags = ['alerts'];
@@ -54,7 +53,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: z.object({ integrations: z.array(z.object({ id: z.string(), name: z.string(), source: z.string(), disabledAt: z.string().nullable() })) }) },
       },
     }, async () => ({
-      integrations: await ctx.storage.db.selectFrom('integrations').select(['id', 'name', 'source', 'disabled_at as disabledAt']).orderBy('created_at').execute(),
+      integrations: await ctx.integrations.brief(),
     }));
 
     app.post('/integrations', {
@@ -140,7 +139,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Silence alerts matching labels for a while (they are still recorded)', body: SilenceCreateSchema, response: { 201: SilenceSchema } },
     }, async (req, reply) => {
       const silence = await svc.silences.createSilence(actorOf(req), req.body);
-      await refreshSuppression(ctx);
+      await svc.refreshSuppression();
       return reply.code(201).send(silence);
     });
 
@@ -150,18 +149,14 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags, summary: 'Which open alert groups these matchers cover', body: SilencePreviewSchema,
         response: { 200: z.object({ matchingGroups: z.number(), groups: z.array(AlertGroupSummarySchema) }) },
       },
-    }, async (req) => {
-      const ids = await svc.silences.preview(req.body.matchers);
-      const rows = ids.length ? await ctx.storage.db.selectFrom('alert_groups').selectAll().where('id', 'in', ids.slice(0, 20)).orderBy('last_alert_at', 'desc').execute() : [];
-      return { matchingGroups: ids.length, groups: await groupSummaries(ctx.storage.db, ctx.accounts, rows) };
-    });
+    }, async (req) => svc.previewSilence(req.body.matchers));
 
     app.delete('/silences/:id', {
       ...responder,
       schema: { tags, summary: 'Expire a silence now', params: Id, response: { 200: SilenceSchema } },
     }, async (req) => {
       const silence = await svc.silences.expireSilence(actorOf(req), req.params.id);
-      await refreshSuppression(ctx);
+      await svc.refreshSuppression();
       return silence;
     });
 
@@ -175,7 +170,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Plan a maintenance window: alerts of these integrations or services do not page', body: MaintenanceCreateSchema, response: { 201: MaintenanceSchema } },
     }, async (req, reply) => {
       const window = await svc.silences.createWindow(actorOf(req), req.body);
-      await refreshSuppression(ctx);
+      await svc.refreshSuppression();
       return reply.code(201).send(window);
     });
 
@@ -184,7 +179,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Cancel a maintenance window', params: Id, response: { 200: MaintenanceSchema } },
     }, async (req) => {
       const window = await svc.silences.cancelWindow(actorOf(req), req.params.id);
-      await refreshSuppression(ctx);
+      await svc.refreshSuppression();
       return window;
     });
 
@@ -199,10 +194,4 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Replace the routing rules (first match wins)', body: RoutesReplaceSchema, response: { 200: z.object({ routes: z.array(RouteSchema) }) } },
     }, async (req) => ({ routes: await svc.replaceRoutes(actorOf(req), req.body) }));
   };
-}
-
-/** Silences and windows changed: re-mark open groups and tell live views. */
-async function refreshSuppression(ctx: AppContext): Promise<void> {
-  const changed = await ctx.alerts.silences.refreshOpenGroups();
-  if (changed.length) ctx.bus.publish({ type: 'alerts.changed', at: new Date().toISOString(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
 }

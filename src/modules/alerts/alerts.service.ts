@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { IncidentsService } from '../incidents/incidents.service.js';
 import { alertOf, groupEvents, groupSummaries, type UserNames } from './alerts.read.js';
 import type {
-  AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, RoutesReplaceSchema,
+  AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, Matcher, RoutesReplaceSchema,
 } from './alerts.schema.js';
 import type { BatchOutcome, PipelineEnv, RouteRule } from './pipeline.js';
 import { checkMatchers, type SilencesService } from './silences.service.js';
@@ -68,6 +68,19 @@ export class AlertsService {
   /** After an ingest batch committed: tell linked incidents' live views. */
   afterIngest(outcome: BatchOutcome): void {
     for (const id of outcome.incidents) this.incidents.announceAlertActivity(id);
+  }
+
+  /** Silences or windows changed, or time passed: re-mark open groups and tell live views. */
+  async refreshSuppression(): Promise<void> {
+    const changed = await this.silences.refreshOpenGroups();
+    if (changed.length) this.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
+  }
+
+  /** How many open groups these matchers cover, and the 20 most recently active of them. */
+  async previewSilence(matchers: Matcher[]): Promise<{ matchingGroups: number; groups: AlertGroupSummary[] }> {
+    const ids = await this.silences.preview(matchers);
+    const rows = ids.length ? await this.db.selectFrom('alert_groups').selectAll().where('id', 'in', ids.slice(0, 20)).orderBy('last_alert_at', 'desc').execute() : [];
+    return { matchingGroups: ids.length, groups: await groupSummaries(this.db, this.users, rows) };
   }
 
   // ---- reads ----

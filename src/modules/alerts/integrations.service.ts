@@ -118,9 +118,7 @@ export class IntegrationsService {
   }
 
   async get(id: string, baseUrl: string): Promise<Integration> {
-    const row = await this.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw problems.notFound('Integration', id);
-    return this.toApi(row, baseUrl, KEY_PLACEHOLDER, (await this.openGroupCounts(id)).get(id) ?? 0);
+    return this.withKey(id, baseUrl, KEY_PLACEHOLDER);
   }
 
   async create(actor: Actor, input: Create, baseUrl: string): Promise<Integration & { key: string }> {
@@ -173,12 +171,19 @@ export class IntegrationsService {
       await recordAudit(trx, actor, { action: 'integration.rotate_key', targetType: 'integration', targetId: id });
     });
     this.cache.clear();
-    return { ...(await this.get(id, baseUrl)), ...{ key }, snippets: (await this.snippetsFor(id, baseUrl, key)) };
+    return { ...(await this.withKey(id, baseUrl, key)), key };
   }
 
-  private async snippetsFor(id: string, baseUrl: string, key: string) {
-    const row = await this.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return this.toApi(row, baseUrl, key, 0).snippets;
+  /** The integration as the API shows it, with `key` filled into its snippets. */
+  private async withKey(id: string, baseUrl: string, key: string): Promise<Integration> {
+    const row = await this.db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw problems.notFound('Integration', id);
+    return this.toApi(row, baseUrl, key, (await this.openGroupCounts(id)).get(id) ?? 0);
+  }
+
+  /** Id, name and source of every integration: what filters and maintenance windows need, no keys or settings. */
+  async brief(): Promise<{ id: string; name: string; source: string; disabledAt: string | null }[]> {
+    return this.db.selectFrom('integrations').select(['id', 'name', 'source', 'disabled_at as disabledAt']).orderBy('created_at').execute();
   }
 
   /** Notes what the source last told us (an SNS subscription confirmed…). */

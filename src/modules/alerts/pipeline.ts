@@ -152,6 +152,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     return a;
   };
 
+  const declare: [string, string][] = [];
   const openGroupFor = (integration: IntegrationRuntime, alert: NormalizedAlert): AlertGroupsTable => {
     const grouped = groupLabels(alert.labels, integration.groupBy);
     const key = groupKey(grouped);
@@ -189,7 +190,6 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     if (route?.declareSeverity && !g.suppressed_by) declare.push([g.id, route.declareSeverity]);
     return g;
   };
-  const declare: [string, string][] = [];
 
   for (const item of live) {
     const integration = item.integration;

@@ -3,13 +3,13 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { navigate } from '../router.js';
-import { SEVERITIES } from '../../../src/shared/phases.js';
 import type { IncidentDetail, Severity } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
+import { SeverityPick } from './severity-pick.js';
 
 /** Declare an incident; on success go to its war room. */
 export function DeclareDialog({ onClose }: { onClose: () => void }) {
-  const { t, settings, users, user, locale } = useApp();
+  const { t, users, user } = useApp();
   const ref = useRef<HTMLDialogElement>(null);
   const [title, setTitle] = useState('');
   const [severity, setSeverity] = useState<Severity>('SEV2');
@@ -47,16 +47,7 @@ export function DeclareDialog({ onClose }: { onClose: () => void }) {
         <Field id="declare-title-input" label={t('declare.incidentTitle')} hint={t('declare.titleHint')} error={err('title')}>
           <input id="declare-title-input" value={title} onChange={(e) => setTitle(e.target.value)} autoFocus {...describedBy('declare-title-input', err('title'), true)} />
         </Field>
-        <fieldset className="severity-pick">
-          <legend>{t('declare.severity')}</legend>
-          {SEVERITIES.map((s) => (
-            <label key={s} className="sev-option">
-              <input type="radio" name="severity" value={s} checked={severity === s} onChange={() => setSeverity(s)} />
-              <span className={`badge sev sev-${s.toLowerCase()}`}>{s}</span>
-              <span className="sev-desc">{settings.severities[s].description[locale]}</span>
-            </label>
-          ))}
-        </fieldset>
+        <SeverityPick name="severity" value={severity} onChange={setSeverity} />
         <Field id="declare-summary" label={t('declare.summary')} error={err('summary')}>
           <textarea id="declare-summary" rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} />
         </Field>

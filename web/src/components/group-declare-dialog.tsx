@@ -3,16 +3,16 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { navigate } from '../router.js';
-import { SEVERITIES } from '../../../src/shared/phases.js';
 import type { AlertGroupDetail, AlertSeverity, Severity } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
+import { SeverityPick } from './severity-pick.js';
 
 /** A starting point only: whoever declares picks the level. */
 const SUGGESTED: Record<AlertSeverity, Severity> = { critical: 'SEV2', error: 'SEV3', warning: 'SEV3', info: 'SEV4' };
 
 /** The dialog; on success it goes to the new incident's war room. */
 export function GroupDeclareDialog({ group, onClose }: { group: AlertGroupDetail; onClose: () => void }) {
-  const { t, settings, locale } = useApp();
+  const { t } = useApp();
   const ref = useRef<HTMLDialogElement>(null);
   const [title, setTitle] = useState(group.title);
   const [severity, setSeverity] = useState<Severity>(SUGGESTED[group.severity]);
@@ -44,16 +44,7 @@ export function GroupDeclareDialog({ group, onClose }: { group: AlertGroupDetail
         <Field id="group-declare-title" label={t('declare.incidentTitle')} hint={t('declare.titleHint')} error={err('title')}>
           <input id="group-declare-title" value={title} onChange={(e) => setTitle(e.target.value)} autoFocus {...describedBy('group-declare-title', err('title'), true)} />
         </Field>
-        <fieldset className="severity-pick">
-          <legend>{t('declare.severity')}</legend>
-          {SEVERITIES.map((s) => (
-            <label key={s} className="sev-option">
-              <input type="radio" name="group-severity" value={s} checked={severity === s} onChange={() => setSeverity(s)} />
-              <span className={`badge sev sev-${s.toLowerCase()}`}>{s}</span>
-              <span className="sev-desc">{settings.severities[s].description[locale]}</span>
-            </label>
-          ))}
-        </fieldset>
+        <SeverityPick name="group-severity" value={severity} onChange={setSeverity} />
         <Field id="group-declare-summary" label={t('declare.summary')} error={err('summary')}>
           <textarea id="group-declare-summary" rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} />
         </Field>
