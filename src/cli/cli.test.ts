@@ -306,6 +306,39 @@ describe('incident commands', () => {
   });
 });
 
+describe('alert commands', () => {
+  let groupId = '';
+  it('lists alert groups, acknowledges one and declares an incident from it', async () => {
+    const actor = { type: 'system' as const, userId: null, name: 'test', role: 'admin' as const };
+    const integration = await server.ctx.integrations.create(actor, { source: 'alertmanager', name: 'prod', config: {}, groupBy: ['alertname'], groupWaitSeconds: 0, rateLimitPerMinute: 600 }, server.url);
+    const sent = await fetch(`${server.url}/ingest/alertmanager`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${integration.key}` },
+      body: JSON.stringify({ version: '4', groupKey: 'x', truncatedAlerts: 0, status: 'firing', receiver: 'hikeshi', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am',
+        alerts: [{ status: 'firing', labels: { alertname: 'QueueBacklog', severity: 'warning' }, annotations: { summary: 'Queue backlog over 10k' }, startsAt: '2026-11-23T01:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: '0123456789abcdef' }] }),
+    });
+    expect(sent.status).toBe(202);
+    const list = await hikeshi(['alert', 'list'], { env });
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/triggered\s+warning\s+1\/1 firing {2}Queue backlog over 10k/);
+    groupId = list.out.split(/\s/)[0]!;
+    const ack = await hikeshi(['alert', 'ack', groupId], { env });
+    expect(ack.out).toBe('Queue backlog over 10k: acknowledged.\n');
+    const declared = await hikeshi(['alert', 'declare', groupId, '--severity', '3'], { env });
+    expect(declared.out).toMatch(/^Declared INC-\d+ SEV3: Queue backlog over 10k/);
+    const json = await hikeshi(['alert', 'list', '--status', 'all', '--json'], { env });
+    expect(JSON.parse(json.out).groups[0]).toMatchObject({ id: groupId, status: 'acknowledged', incident: { title: 'Queue backlog over 10k' } });
+  });
+
+  it('refuses a bad status (exit 2) and an unknown group (exit 1)', async () => {
+    const bad = await hikeshi(['alert', 'list', '--status', 'burning'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('open, triggered, acknowledged, resolved, all');
+    const unknown = await hikeshi(['alert', 'resolve', 'no-such-group'], { env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no-such-group');
+  });
+});
+
 describe('malformed input and failures', () => {
   it('missing --title is a usage error (exit 2)', async () => {
     const r = await hikeshi(['incident', 'declare', '--severity', 'SEV2'], { env });

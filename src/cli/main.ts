@@ -5,6 +5,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './commands/admin.js';
+import { registerAlert } from './commands/alert.js';
 import type { CommandContext } from './commands/common.js';
 import { registerIncident } from './commands/incident.js';
 import { registerLogin } from './commands/login.js';
@@ -51,6 +52,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerAdmin(program, ctx);
   registerLogin(program, ctx);
   registerIncident(program, ctx);
+  registerAlert(program, ctx);
   return program;
 }
 

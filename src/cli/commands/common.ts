@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { User } from '../../modules/accounts/accounts.schema.js';
 import { ApiClient } from '../client.js';
 import { resolveCredentials } from '../credentials.js';
-import { CliError, type CliIo, EXIT, println } from '../io.js';
+import { CliError, type CliIo, EXIT, newIdempotencyKey, println } from '../io.js';
 
 /** What every command receives from `runCli`. */
 export interface CommandContext {
@@ -86,4 +86,21 @@ export async function resolveUser(api: ApiClient, who: string, option: string): 
   }
   if (user.disabled) throw new CliError(EXIT.refused, `${option}: ${user.email} is disabled`);
   return user;
+}
+
+/** The options every posting command takes. */
+export interface JsonOption { json?: boolean; idempotencyKey?: string }
+
+export const KEY_HELP = 'reuse this key when retrying the same command: the server then does it only once (default: random)';
+
+/**
+ * POSTs with an Idempotency-Key (the user's, or a fresh one) and says so when the server answers
+ * from its record of an earlier identical request instead of doing it again.
+ */
+export async function postOnce<T>(api: ApiClient, path: string, body: unknown, o: JsonOption, io: CliIo): Promise<T> {
+  const res = await api.request<T>('POST', path, { body, idempotencyKey: o.idempotencyKey ?? newIdempotencyKey() });
+  if (res.headers.get('idempotent-replayed') === 'true') {
+    println(io.stderr, 'note: this was already done with the same --idempotency-key; showing that result.');
+  }
+  return res.body;
 }

@@ -5,10 +5,10 @@ import type {
 } from '../../modules/incidents/incidents.schema.js';
 import { AUDIENCES, type Audience, PHASES, type Phase, SEVERITIES, type Severity } from '../../shared/phases.js';
 import { formatDuration, formatTime, indent, relative } from '../format.js';
-import type { ApiClient } from '../client.js';
-import { newIdempotencyKey, println, readAll, usageError } from '../io.js';
+import { println, readAll, usageError } from '../io.js';
 import {
-  apiFor, collect, type CommandContext, displayRef, incidentPath, oneOf, parseDue, printJson, resolveUser, severityAlias, text,
+  apiFor, collect, type CommandContext, displayRef, incidentPath, type JsonOption, KEY_HELP, oneOf, parseDue, postOnce, printJson,
+  resolveUser, severityAlias, text,
 } from './common.js';
 import { formatList, formatShow } from './incident-view.js';
 
@@ -17,22 +17,6 @@ type Decision = z.infer<typeof DecisionSchema>;
 
 const LIST_STATES = ['open', 'resolved', 'all'] as const;
 const LANGS = ['en', 'ja'] as const;
-
-interface JsonOption { json?: boolean; idempotencyKey?: string }
-
-const KEY_HELP = 'reuse this key when retrying the same command: the server then does it only once (default: random)';
-
-/**
- * POSTs with an Idempotency-Key (the user's, or a fresh one) and says so when the server answers
- * from its record of an earlier identical request instead of doing it again.
- */
-async function postOnce<T>(api: ApiClient, path: string, body: unknown, o: JsonOption, io: CommandContext['io']): Promise<T> {
-  const res = await api.request<T>('POST', path, { body, idempotencyKey: o.idempotencyKey ?? newIdempotencyKey() });
-  if (res.headers.get('idempotent-replayed') === 'true') {
-    println(io.stderr, 'note: this was already done with the same --idempotency-key; showing that result.');
-  }
-  return res.body;
-}
 
 /** `hikeshi incident …`: declare, list, show, update, assign, decide, resolve. */
 export function registerIncident(program: Command, ctx: CommandContext): void {
