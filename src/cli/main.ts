@@ -10,6 +10,7 @@ import type { CommandContext } from './commands/common.js';
 import { registerIncident } from './commands/incident.js';
 import { registerLogin } from './commands/login.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatusPage } from './commands/statuspage.js';
 import { credentialsExposed, credentialsPath } from './credentials.js';
 import { CliError, type CliIo, EXIT, println } from './io.js';
 
@@ -53,6 +54,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerLogin(program, ctx);
   registerIncident(program, ctx);
   registerAlert(program, ctx);
+  registerStatusPage(program, ctx);
   return program;
 }
 

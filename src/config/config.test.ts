@@ -208,3 +208,33 @@ describe('values that are not numbers', () => {
     expect(configError({ env: {}, file }).message).toContain(`${file}: port`);
   });
 });
+
+describe('outgoing e-mail', () => {
+  it('is off unless smtpUrl is set; sign-ups are limited to 10 a minute per address by default', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.smtpUrl).toBeUndefined();
+    expect(config.mailFrom).toBeUndefined();
+    expect(config.subscribeRateLimitPerMinute).toBe(10);
+  });
+
+  it('reads HIKESHI_SMTP_URL, HIKESHI_MAIL_FROM and HIKESHI_SUBSCRIBE_RATE_LIMIT_PER_MINUTE', () => {
+    const config = loadConfig({ env: {
+      HIKESHI_SMTP_URL: 'smtps://status:pw@mail.example.com:465', HIKESHI_MAIL_FROM: 'Example Status <status@example.com>',
+      HIKESHI_SUBSCRIBE_RATE_LIMIT_PER_MINUTE: '30',
+    } });
+    expect(config.smtpUrl).toBe('smtps://status:pw@mail.example.com:465');
+    expect(config.mailFrom).toBe('Example Status <status@example.com>');
+    expect(config.subscribeRateLimitPerMinute).toBe(30);
+  });
+
+  it('an smtpUrl of another scheme is refused, echoed without its password', () => {
+    const err = configError({ env: { HIKESHI_SMTP_URL: 'http://status:s3cret@mail.example.com' } });
+    expect(err.message).toContain('HIKESHI_SMTP_URL: must start with smtp:// or smtps://');
+    expect(err.message).not.toContain('s3cret');
+  });
+
+  it('a mailFrom with a line break (a header injection) or a display name only is refused', () => {
+    expect(configError({ env: { HIKESHI_MAIL_FROM: 'status@example.com\r\nBcc: all@example.com' } }).message).toContain('HIKESHI_MAIL_FROM');
+    expect(configError({ env: { HIKESHI_MAIL_FROM: 'Example Status' } }).message).toContain('HIKESHI_MAIL_FROM');
+  });
+});

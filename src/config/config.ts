@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseMailFrom } from '../plugins/channels/email/address.js';
 
 /** The server's settings: `hikeshi.yaml` (optional) overridden by `HIKESHI_*` environment variables. */
 export const ConfigSchema = z.strictObject({
@@ -27,6 +28,18 @@ export const ConfigSchema = z.strictObject({
     .describe('Hosts Amazon SNS signing certificates may come from (a regular expression)'),
   secretKey: z.string().min(32, 'must be at least 32 characters').optional().describe('Encrypts stored secrets (e.g. Grafana HMAC secrets); unset: a key made in dataDir/secret.key. Nodes sharing PostgreSQL must share it'),
   snsCaFile: z.string().min(1).optional().describe('Extra CA certificates (PEM) trusted when fetching SNS certificates; for tests and private endpoints'),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must start with smtp:// or smtps://')
+    .optional()
+    .describe('SMTP server for outgoing e-mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset: no e-mail is sent and e-mail subscriptions are refused'),
+  mailFrom: z
+    .string()
+    .refine((v) => parseMailFrom(v) !== null, 'must be an address or "Name <address>" on one line')
+    .optional()
+    .describe('Sender of outgoing e-mail: status@example.com or "Example Status <status@example.com>"; default hikeshi@<publicUrl host>'),
+  subscribeRateLimitPerMinute: num(z.number().int().min(1).max(10_000)).default(10).describe('Status page sign-ups per minute per client address'),
+  statusExportDir: z.string().min(1).optional().describe('Keep a static copy of every status page here (one folder per page), rewritten after each change; serve it from a second host'),
 });
 
 /** A number, also from a numeric string (env values are strings); blank, null and booleans are refused, never read as 0 or 1. */

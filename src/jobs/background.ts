@@ -2,11 +2,13 @@ import { hostname } from 'node:os';
 import { computeClocks, overdueClocks } from '../modules/incidents/clocks.js';
 import { openIncidents } from '../modules/incidents/incidents.repo.js';
 import { DECLARE_FROM_GROUP } from '../modules/alerts/ingest.js';
+import { DELIVERY_RETRY } from '../modules/statuspages/subscribers.notify.js';
+import { STATUSPAGE_DELIVER, STATUSPAGE_INCIDENT_UPDATE, STATUSPAGE_MAINTENANCE } from '../modules/statuspages/subscribers.jobs.js';
 import type { Severity } from '../shared/phases.js';
 import type { AppContext } from '../server/context.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId } from '../shared/ids.js';
-import { type Job, JobQueue } from './queue.js';
+import { type Job, JobQueue, type RetryPolicy } from './queue.js';
 
 /** Job kinds and what runs them. Later rooms (paging) add theirs here. */
 type Handler = (job: Job, ctx: AppContext) => Promise<void>;
@@ -24,6 +26,20 @@ const HANDLERS: Record<string, Handler> = {
     const p = JSON.parse(job.payload_json) as { groupId: string; severity: Severity };
     await ctx.alerts.declareFromRoute(SYSTEM_ACTOR, p.groupId, p.severity);
   },
+  // Status page subscribers: a public update or a maintenance milestone fans out to one delivery per subscriber.
+  [STATUSPAGE_INCIDENT_UPDATE]: async (job, ctx) => {
+    await ctx.statusSubscribers.onIncidentUpdate(job);
+  },
+  [STATUSPAGE_MAINTENANCE]: async (job, ctx) => {
+    await ctx.statusSubscribers.onMaintenance(job);
+  },
+  [STATUSPAGE_DELIVER]: (job, ctx) => ctx.statusSubscribers.deliver(job),
+};
+
+/** Kinds retried otherwise than the default (8 attempts, doubling up to 15 minutes). */
+const RETRY: Record<string, RetryPolicy> = {
+  // Deliveries honour Retry-After, spread retries with jitter, fail at once when retrying cannot help, and stop after about an hour.
+  [STATUSPAGE_DELIVER]: DELIVERY_RETRY,
 };
 
 /** Finds overdue clocks on open incidents and enqueues one job per clock and due time (every node may run it). */
@@ -41,21 +57,31 @@ export async function sweepClocks(ctx: AppContext, queue: JobQueue, now = Date.n
 
 const HOUR = 3600_000;
 
-/** Drops what has served its purpose: expired sessions, day-old idempotency keys, week-old finished jobs. */
+/** Drops what has served its purpose: expired sessions, day-old idempotency keys, week-old finished jobs, unconfirmed sign-ups. */
 export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<void> {
   const db = ctx.storage.db;
   await db.deleteFrom('sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
   await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now - 24 * HOUR).toISOString()).execute();
   await db.deleteFrom('jobs').where('status', '=', 'done').where('finished_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
+  // Status page sign-ups never confirmed are forgotten after a week (their link only lived 48 hours).
+  await db.deleteFrom('status_subscribers').where('confirmed_at', 'is', null).where('unsubscribed_at', 'is', null).where('updated_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
   // SNS retries a message for about an hour at most; a week of message ids is plenty.
   await db.deleteFrom('ingest_messages').where('received_at', '<', new Date(now - 7 * 24 * HOUR).toISOString()).execute();
 }
+
+/**
+ * Jobs are claimed a few at a time under a lease that outlasts their worst case (an SMTP delivery
+ * may take 50 s before it times out): another node must never take over a job that is still
+ * running here, or a subscriber would get the same message twice.
+ */
+const CLAIM_BATCH = 2;
+const LEASE_MS = 120_000;
 
 /** Runs every due job once; returns how many ran. */
 export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string): Promise<number> {
   let ran = 0;
   for (;;) {
-    const jobs = await queue.claim(owner, 20, 60_000, Object.keys(HANDLERS));
+    const jobs = await queue.claim(owner, CLAIM_BATCH, LEASE_MS, Object.keys(HANDLERS));
     if (jobs.length === 0) return ran;
     for (const job of jobs) {
       try {
@@ -63,7 +89,7 @@ export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string)
         await queue.complete(job);
       } catch (err) {
         ctx.log.warn({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
-        await queue.fail(job, err);
+        await queue.fail(job, err, RETRY[job.kind]);
       }
       ran++;
     }

@@ -15,6 +15,33 @@ export interface NewJob {
 /** A claimed job. */
 export type Job = JobsTable;
 
+/** How a kind of job is retried (see JobQueue.fail). */
+export interface RetryPolicy {
+  /** Give up after this many attempts (default 8). */
+  maxAttempts?: number;
+  /** Give up when the next try would start more than this long after the job was enqueued. */
+  maxAgeMs?: number;
+  /** The longest wait between tries (default 15 minutes). */
+  capMs?: number;
+  /** Spread the wait randomly over its upper half. */
+  jitter?: boolean;
+}
+
+/** What a failure may say about retrying it: an error carrying `permanent: true` or `retryAfterMs` (a channel's DeliveryError does). */
+export interface RetryHint {
+  permanent?: boolean;
+  retryAfterMs?: number;
+}
+
+function retryHint(error: unknown): RetryHint {
+  if (!error || typeof error !== 'object') return {};
+  const e = error as Record<string, unknown>;
+  return {
+    permanent: e.permanent === true,
+    retryAfterMs: typeof e.retryAfterMs === 'number' && Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0 ? e.retryAfterMs : undefined,
+  };
+}
+
 /**
  * The durable jobs/outbox table. Work is enqueued in the same database (often the same transaction)
  * as the change that causes it, and claimed with a lease: a node that dies mid-job loses the lease
@@ -58,14 +85,27 @@ export class JobQueue {
       .where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
   }
 
-  /** Records a failure; retried with backoff until `maxAttempts`, then kept as failed for inspection. */
-  async fail(job: Job, error: unknown, maxAttempts = 8): Promise<void> {
+  /**
+   * Records a failure; retried with backoff until `maxAttempts`, then kept as failed for inspection.
+   * A number is the old form (maxAttempts). A policy may add jitter and a maximum age, and the error
+   * may say more (see RetryHint): `permanent` fails at once, `retryAfterMs` is honoured as the wait.
+   */
+  async fail(job: Job, error: unknown, policy: number | RetryPolicy = 8): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const giveUp = job.attempts >= maxAttempts;
-    const backoffMs = Math.min(2 ** job.attempts * 1000, 15 * 60_000);
+    const p: RetryPolicy = typeof policy === 'number' ? { maxAttempts: policy } : policy;
+    const hint = retryHint(error);
+    const now = Date.now();
+    let backoffMs = Math.min(2 ** job.attempts * 1000, p.capMs ?? 15 * 60_000);
+    // Full jitter on the upper half: retries of many jobs that failed together spread out instead of
+    // hitting a receiver that is just coming back all at once.
+    if (p.jitter) backoffMs = Math.round(backoffMs / 2 + Math.random() * (backoffMs / 2));
+    if (hint.retryAfterMs !== undefined) backoffMs = Math.max(hint.retryAfterMs, 1000);
+    const runAt = now + backoffMs;
+    const tooOld = p.maxAgeMs !== undefined && runAt > Date.parse(job.created_at) + p.maxAgeMs;
+    const giveUp = hint.permanent || job.attempts >= (p.maxAttempts ?? 8) || tooOld;
     await this.storage.db.updateTable('jobs').set({
       status: giveUp ? 'failed' : 'pending', last_error: message.slice(0, 2000), lease_owner: null, lease_until: null,
-      run_at: nowIso(Date.now() + backoffMs), finished_at: giveUp ? nowIso() : null,
+      run_at: nowIso(runAt), finished_at: giveUp ? nowIso(now) : null,
     }).where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
   }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSources, SOURCES, sourceById } from './registry.js';
+import { CHANNEL_IDS } from './channel.js';
+import { buildChannels, buildSources, SOURCES, sourceById } from './registry.js';
 import { SOURCE_IDS } from './source.js';
 
 const SOURCES_DIR = fileURLToPath(new URL('./sources', import.meta.url));
@@ -57,4 +58,23 @@ describe('registry', () => {
       }
     });
   }
+});
+
+describe('channel registry', () => {
+  const CHANNELS_DIR = fileURLToPath(new URL('./channels', import.meta.url));
+
+  it('lists every channel id once, alphabetically, each with a README', () => {
+    const channels = buildChannels({});
+    expect(Object.keys(channels)).toEqual([...CHANNEL_IDS].sort());
+    for (const [id, channel] of Object.entries(channels)) {
+      expect(channel.id).toBe(id);
+      expect(existsSync(`${CHANNELS_DIR}/${id}/README.md`), `${id}/README.md`).toBe(true);
+    }
+  });
+
+  it('turns e-mail on only with an SMTP URL; webhooks are always on', () => {
+    expect(buildChannels({}).email.enabled).toBe(false);
+    expect(buildChannels({ smtpUrl: 'smtp://127.0.0.1:25', publicUrl: 'https://ops.example.com' }).email.enabled).toBe(true);
+    expect(buildChannels({}).webhook.enabled).toBe(true);
+  });
 });

@@ -1,3 +1,6 @@
+import type { ChannelPlugin } from './channel.js';
+import { createEmailChannel, type EmailTarget } from './channels/email/index.js';
+import { createWebhookChannel, type WebhookTarget } from './channels/webhook/index.js';
 import type { SourceId, SourcePlugin } from './source.js';
 import alertmanager from './sources/alertmanager/index.js';
 import { createCloudwatchSnsSource } from './sources/cloudwatch-sns/index.js';
@@ -30,4 +33,29 @@ export const SOURCES: Record<SourceId, SourcePlugin<any>> = buildSources();
 /** The source with this id, or undefined for an unknown id (ids come from URLs and the database). */
 export function sourceById(id: string, sources: Record<SourceId, SourcePlugin<any>> = SOURCES): SourcePlugin<any> | undefined {
   return Object.prototype.hasOwnProperty.call(sources, id) ? sources[id as SourceId] : undefined;
+}
+
+/** Server settings the outbound channels need. */
+export interface ChannelOptions {
+  smtpUrl?: string;
+  mailFrom?: string;
+  /** The server's public URL: its host names the default sender (hikeshi@status.example.com). */
+  publicUrl?: string;
+  webhookTimeoutMs?: number;
+}
+
+/** The outbound channels, each typed by what it sends to. */
+export interface Channels {
+  email: ChannelPlugin<EmailTarget>;
+  webhook: ChannelPlugin<WebhookTarget>;
+}
+
+/** The ONE list of outbound channels, alphabetical; the server builds it once with its settings. */
+export function buildChannels(options: ChannelOptions = {}): Channels {
+  const host = options.publicUrl ? new URL(options.publicUrl).hostname : '';
+  const defaultFrom = /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(host) ? `Hikeshi <hikeshi@${host}>` : undefined;
+  return {
+    email: createEmailChannel({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? defaultFrom }),
+    webhook: createWebhookChannel({ timeoutMs: options.webhookTimeoutMs }),
+  };
 }

@@ -14,6 +14,11 @@ import { ingestRoutes } from '../modules/alerts/ingest.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
+import { statusExportRoutes } from '../modules/statuspages/export.routes.js';
+import { publicStatusRoutes, statusRewrite } from '../modules/statuspages/public.routes.js';
+import { statusPagesRoutes } from '../modules/statuspages/statuspages.routes.js';
+import { subscriberPublicRoutes } from '../modules/statuspages/subscribers.public.js';
+import { subscriberRoutes } from '../modules/statuspages/subscribers.routes.js';
 import { registerAuth } from './auth.js';
 import type { AppContext } from './context.js';
 import { registerHealth } from './health.js';
@@ -37,6 +42,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
     // URLs the router refuses (bad escapes, over-long ids) get a problem document too.
     frameworkErrors: (error, req, reply) => errorHandler(error, req, reply),
+    // A status page's own host name (status.example.com) is served that page at its root.
+    rewriteUrl: (req) => statusRewrite(() => ctx.statusSnapshots, req),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -109,11 +116,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await api.register(settingsRoutes(ctx));
     await api.register(incidentsRoutes(ctx));
     await api.register(alertsRoutes(ctx));
+    await api.register(subscriberRoutes(ctx));
+    await api.register(statusPagesRoutes(ctx));
+    await api.register(statusExportRoutes(ctx));
     api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }, { prefix: '/api/v1' });
 
   // Senders post here with an integration key (paths chosen to match what each tool already sends).
   await app.register(ingestRoutes(ctx));
+  // Public status pages, from memory.
+  await app.register(publicStatusRoutes(ctx));
+  // Public sign-up, confirmation and one-click unsubscribe of status page subscribers.
+  await app.register(subscriberPublicRoutes(ctx));
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

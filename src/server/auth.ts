@@ -9,6 +9,10 @@ export const SESSION_COOKIE = 'hikeshi_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A public endpoint (status pages, subscriptions): nobody signs in, sessions are not looked up. */
+    public?: boolean;
+  }
   interface FastifyRequest {
     /** Who is calling; null when nobody signed in. */
     actor: Actor | null;
@@ -38,7 +42,8 @@ export function registerAuth(app: FastifyInstance, accounts: AccountsService): v
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
     // Ingest endpoints carry an integration key, not a user's token: they authenticate themselves.
-    if (req.routeOptions.config?.ingest) return;
+    // Public status pages answer everyone the same, from memory: no session lookup (nor database).
+    if (req.routeOptions.config?.ingest || req.routeOptions.config?.public) return;
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -7,6 +7,9 @@ import type { IntegrationsService } from '../modules/alerts/integrations.service
 import type { SourceId, SourcePlugin } from '../plugins/source.js';
 import type { IncidentsService } from '../modules/incidents/incidents.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
+import type { StatusSnapshots } from '../modules/statuspages/snapshots.js';
+import type { SubscribersService } from '../modules/statuspages/subscribers.service.js';
+import type { StatusPagesService } from '../modules/statuspages/statuspages.service.js';
 import type { Storage } from '../storage/db.js';
 import type { EventBus } from './event-bus.js';
 
@@ -25,6 +28,12 @@ export interface AppContext {
   alerts: AlertsService;
   ingestor: AlertIngestor;
   ingestLimiter: IngestRateLimiter;
+  /** Status pages: pages, components, maintenance, incident links, and the public pages' state. */
+  statusPages: StatusPagesService;
+  /** The public status pages, rendered and held in memory. */
+  statusSnapshots: StatusSnapshots;
+  /** Status page subscribers: public sign-up, confirmation, unsubscribe, admin, and the jobs that notify them. */
+  statusSubscribers: SubscribersService;
   /** GETs an allowed https URL for a source plugin (SNS certificates and subscription links). */
   fetchText(url: string): Promise<string>;
 }

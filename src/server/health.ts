@@ -67,6 +67,19 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
+  new client.Gauge({
+    name: 'hikeshi_statuspage_snapshot_age_seconds',
+    help: 'Age of each public status page snapshot served from memory (grows while the database cannot be reached)',
+    labelNames: ['page', 'stale'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of ctx.statusSnapshots.all()) {
+        this.set({ page: s.slug, stale: s.staleSince ? 'true' : 'false' }, (Date.now() - Date.parse(s.state.builtAt)) / 1000);
+      }
+    },
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

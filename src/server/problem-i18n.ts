@@ -22,6 +22,7 @@ const TITLES_JA: Record<string, string> = {
   'Idempotency key reused': 'Idempotency-Key が別のリクエストで使われています',
   'Internal server error': 'サーバー内部のエラーです',
   'Bad request': '不正なリクエストです',
+  'Service unavailable': '利用できません',
 };
 
 const MESSAGES_JA: Record<string, string> = {
@@ -52,6 +53,38 @@ const MESSAGES_JA: Record<string, string> = {
   'name a commander': '指揮官を指定してください',
   'say who joins': '誰が参加するかを指定してください',
   'say who decided': '誰が決めたかを指定してください',
+  // Status page subscribers (sign-up form, JSON sign-ups, admin API)
+  'must be at most 254 characters': '254 文字以内にしてください',
+  'must not contain line breaks or control characters': '改行や制御文字は使えません',
+  'must be a plain address such as name@example.com, without a name or brackets': '名前や括弧を付けず、name@example.com のようなアドレスだけを書いてください',
+  'must be an e-mail address such as name@example.com': 'name@example.com のようなメールアドレスを指定してください',
+  'give it once': '1 回だけ指定してください',
+  'is not a component of this page': 'このページのコンポーネントではありません',
+  'at most 100 components': 'コンポーネントは 100 件までです',
+  'must be en or ja': 'en か ja を指定してください',
+  'must be text': '文字列で指定してください',
+  'must be an absolute http or https URL': 'http または https の絶対 URL を指定してください',
+  'must be an http or https URL': 'http または https の URL を指定してください',
+  'must not carry a user name or password; the signature authenticates the sender': 'ユーザー名やパスワードは含めないでください（送信元は署名で確認できます）',
+  'must be at most 2000 characters': '2000 文字以内にしてください',
+  'must not contain control characters': '制御文字は使えません',
+  // Status pages, components, maintenance and incident links (admin API)
+  'must be lowercase letters and digits, with single hyphens between them (e.g. acme-cloud)': '英小文字と数字で、ハイフンは間に 1 つずつ入れてください（例: acme-cloud）',
+  'must be a lowercase DNS host name such as status.example.com': 'status.example.com のような小文字のホスト名を指定してください',
+  'must be an https URL (at most 2000 characters) or a data:image/…;base64 URI of a PNG, JPEG, GIF, WebP or SVG image up to 200 kB':
+    'https の URL（2000 文字以内）か、200 kB までの PNG・JPEG・GIF・WebP・SVG 画像の data:image/…;base64 URI を指定してください',
+  'must be an http(s) URL': 'http または https の URL を指定してください',
+  'must be a colour as #rrggbb': '#rrggbb の形で色を指定してください',
+  'must be after startsAt': 'startsAt より後にしてください',
+  'must be before endsAt': 'endsAt より前にしてください',
+  'must be in the future': '未来の日時にしてください',
+  'name at least one component': 'コンポーネントを 1 つ以上指定してください',
+  'listed twice': '重複しています',
+  'not a component of this status page': 'このステータスページのコンポーネントではありません',
+  'not a group of this status page': 'このステータスページのグループではありません',
+  'no such status page component': 'そのステータスページのコンポーネントは存在しません',
+  'already started': 'すでに始まっています',
+  'not started yet': 'まだ始まっていません',
 };
 
 const PATTERNS_JA: [RegExp, (...m: string[]) => string][] = [
@@ -106,6 +139,7 @@ export function titleJa(title: string): string {
 const THINGS_JA: Record<string, string> = {
   Incident: 'インシデント', User: 'ユーザー', Task: 'タスク', Token: 'トークン', Team: 'チーム',
   'Timeline event': 'タイムラインの記録', Responder: '対応者', 'Role holder for': 'ロールの担当者',
+  'Status page': 'ステータスページ', Maintenance: 'メンテナンス',
 };
 
 /** "Incident INC-9 does not exist" in Japanese. */

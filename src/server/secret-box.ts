@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -42,6 +42,14 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv!);
     decipher.setAuthTag(tag!);
     return Buffer.concat([decipher.update(ct!), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A key for another use (signing links in e-mails), derived with HKDF so it never equals the
+   * encryption key and one use's key tells nothing about another's.
+   */
+  subkey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `hikeshi:${purpose}`, 32));
   }
 
   static isSealed(value: unknown): boolean {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -8,9 +9,13 @@ import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
 import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
 import { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import { SilencesService } from '../modules/alerts/silences.service.js';
-import { buildSources } from '../plugins/registry.js';
+import { buildChannels, buildSources } from '../plugins/registry.js';
 import { IncidentsService } from '../modules/incidents/incidents.service.js';
 import { SettingsService } from '../modules/settings/settings.service.js';
+import { SubscribersService } from '../modules/statuspages/subscribers.service.js';
+import { StatusPagesService } from '../modules/statuspages/statuspages.service.js';
+import { StatusSnapshots } from '../modules/statuspages/snapshots.js';
+import { writeExport } from '../modules/statuspages/export.js';
 import { openStorage } from '../storage/db.js';
 import { buildApp } from './app.js';
 import { SecretBox } from './secret-box.js';
@@ -38,7 +43,7 @@ export interface StartOptions {
 
 /** A URL with the value of any `key=` query parameter (an integration key: SNS can send it no other way) hidden. */
 export function redactKeyParam(url: string): string {
-  return url.replace(/([?&]key=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1[redacted]');
 }
 
 /** The logger: JSON lines; secrets in headers, cookies and URLs are redacted. */
@@ -72,10 +77,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sources = buildSources({ snsCertHostPattern: snsHosts });
   const integrations = new IntegrationsService(storage, sources, SecretBox.open(config.secretKey, config.dataDir));
   const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
+  const statusPages = new StatusPagesService(storage, bus, incidents, accounts);
   const ingestor = new AlertIngestor(storage, () => alerts.pipelineEnv(), bus, log, (outcome) => alerts.afterIngest(outcome));
+  const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
   const ctx: AppContext = {
-    config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor,
+    config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, statusPages,
     ingestLimiter: new IngestRateLimiter(), fetchText: restrictedFetcher(snsHosts, config.snsCaFile),
+    statusSubscribers,
+    statusSnapshots: new StatusSnapshots(statusPages, bus, log, {
+      publicUrl: config.publicUrl?.replace(/\/$/, '') ?? null,
+      subscriptions: Boolean(config.smtpUrl),
+      // The second copy (principle 14): every page's files, rewritten after each change.
+      onRebuilt: config.statusExportDir
+        ? (snap) => writeExport(join(config.statusExportDir!, snap.slug), snap.rendered, { slug: snap.slug, builtAt: snap.state.builtAt }).then(() => {})
+        : undefined,
+    }),
   };
 
   const app = await buildApp(ctx);
@@ -86,9 +102,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       relay = new PgEventRelay(config.databaseUrl, bus, log, (payload) => sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(storage.db));
       await relay.start();
     }
+    // The public pages are in memory before the first reader arrives.
+    await ctx.statusSnapshots.start();
     await app.listen({ host: config.host, port: config.port });
     stopBackground = startBackgroundWork(ctx);
   } catch (err) {
+    await ctx.statusSnapshots.stop();
     await relay?.close();
     await app.close();
     await storage.close();
@@ -100,6 +119,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${port}`;
   // People type localhost; programs get the literal address (url) so they never guess the family.
   const shown = config.publicUrl?.replace(/\/$/, '') ?? (['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? `http://localhost:${port}` : url);
+  statusSubscribers.links.setFallbackOrigin(shown);
+  await ctx.statusSnapshots.setFallbackOrigin(shown);
 
   let setupUrl: string | null = null;
   if (await accounts.needsSetup()) {
@@ -124,6 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app, ctx, url, setupUrl,
     async close() {
       await stopBackground();
+      await ctx.statusSnapshots.stop();
       await relay?.close();
       await app.close();
       await storage.close();

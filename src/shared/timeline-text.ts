@@ -22,6 +22,25 @@ const TASK_STATUS: Record<Locale, Record<string, string>> = {
 
 const phase = (l: Locale, p: unknown) => PHASE_PREFIX[l][p as Phase] ?? s(p);
 
+const COMPONENT_STATUS: Record<Locale, Record<string, string>> = {
+  en: { operational: 'operational', degraded_performance: 'degraded performance', partial_outage: 'partial outage', major_outage: 'major outage', under_maintenance: 'under maintenance' },
+  ja: { operational: '稼働中', degraded_performance: 'パフォーマンス低下', partial_outage: '一部障害', major_outage: '重大な障害', under_maintenance: 'メンテナンス中' },
+};
+
+/** What a change of an incident's status page links says: components added, changed and removed, and the public title. */
+function statusPageLinks(l: Locale, d: Data): string {
+  const st = (v: unknown) => COMPONENT_STATUS[l][s(v)] ?? s(v);
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Data[]) : []);
+  const name = (c: Data) => (l === 'ja' ? `${s(c.component)}（${s(c.page)}）` : `${s(c.component)} (${s(c.page)})`);
+  const parts = [
+    ...list(d.added).map((c) => `${name(c)}: ${st(c.status)}`),
+    ...list(d.changed).map((c) => `${name(c)}: ${st(c.from)} → ${st(c.to)}`),
+    ...list(d.removed).map((c) => (l === 'ja' ? `${name(c)} は影響なし` : `${name(c)} no longer affected`)),
+    ...(d.publicTitle ? [l === 'ja' ? `公開タイトル「${s(d.publicTitle)}」` : `public title “${s(d.publicTitle)}”`] : []),
+  ];
+  return `${l === 'ja' ? 'ステータスページ' : 'Status page'} — ${parts.join(l === 'ja' ? '、' : '; ')}`;
+}
+
 /** 14:05 JST: a stored time as the reader's wall clock. */
 function clock(l: Locale, iso: unknown, timeZone: string): string {
   const t = Date.parse(s(iso));
@@ -57,6 +76,7 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
       Number(d.resolved) ? `${s(d.resolved)} resolved` : '',
       d.status === 'resolved' ? '— every alert resolved' : d.status === 'reopened' ? '— firing again' : `— ${s(d.firing)} firing`,
     ].filter(Boolean).join(' '),
+    'statuspage.components': (d) => statusPageLinks('en', d),
     note: () => '',
   },
   ja: {
@@ -82,6 +102,7 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
       Number(d.resolved) ? `${s(d.resolved)} 件復旧` : '',
       d.status === 'resolved' ? '— すべて復旧' : d.status === 'reopened' ? '— 再発報' : `— 発報中 ${s(d.firing)} 件`,
     ].filter(Boolean).join(' '),
+    'statuspage.components': (d) => statusPageLinks('ja', d),
     note: () => '',
   },
 };

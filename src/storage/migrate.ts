@@ -3,6 +3,7 @@ import * as accounts from './migrations/0001_accounts_and_audit.js';
 import * as incidents from './migrations/0002_incidents.js';
 import * as jobs from './migrations/0003_jobs.js';
 import * as alerts from './migrations/0004_alerts.js';
+import * as statusPages from './migrations/0005_status_pages.js';
 
 /** A migration that may need to know the dialect (triggers differ). */
 export interface DialectMigration {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002_incidents': incidents,
   '0003_jobs': jobs,
   '0004_alerts': alerts,
+  '0005_status_pages': statusPages,
 };
 
 /** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */

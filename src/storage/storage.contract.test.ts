@@ -226,5 +226,38 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
       expect(row.status).toBe('failed');
       expect(row.last_error).toBe('still down');
     });
+
+    it('fails at once on a permanent error, waits as long as Retry-After asks, spreads back-off, and stops past a maximum age', async () => {
+      const q = new JobQueue(storage);
+      const claimed = async (kind: string) => {
+        await q.enqueue({ kind, payload: null });
+        return (await q.claim('w', 1, 60_000, [kind]))[0]!;
+      };
+      const row = (id: string) => storage.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const policy = { maxAttempts: 30, maxAgeMs: 3600_000, jitter: true };
+
+      const gone = await claimed('k.permanent');
+      await q.fail(gone, Object.assign(new Error('HTTP 404'), { permanent: true }), policy);
+      expect(await row(gone.id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'HTTP 404' });
+
+      const busy = await claimed('k.retry-after');
+      const at = Date.now();
+      await q.fail(busy, Object.assign(new Error('HTTP 503'), { retryAfterMs: 120_000 }), policy);
+      const waiting = await row(busy.id);
+      expect(waiting.status).toBe('pending');
+      expect(Date.parse(waiting.run_at) - at).toBeGreaterThanOrEqual(119_000);
+      expect(Date.parse(waiting.run_at) - at).toBeLessThan(125_000);
+
+      const flaky = await claimed('k.jitter');
+      const t = Date.now();
+      await q.fail(flaky, new Error('reset'), policy);
+      const wait = Date.parse((await row(flaky.id)).run_at) - t;
+      expect(wait).toBeGreaterThanOrEqual(900); // attempt 1: 2 s, spread over its upper half
+      expect(wait).toBeLessThanOrEqual(2100);
+
+      const old = await claimed('k.old');
+      await q.fail({ ...old, created_at: nowIso(Date.now() - 3599_000) }, new Error('still down'), policy);
+      expect((await row(old.id)).status).toBe('failed');
+    });
   });
 });

@@ -6,7 +6,9 @@ import { newId, nowIso } from '../../shared/ids.js';
 import { type Audience, type Locale, type Phase, phaseChangeAllowed, PHASE_PREFIX } from '../../shared/phases.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { IncidentsTable, IncidentTasksTable } from '../../storage/schema.js';
+import { JobQueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { incidentUpdateJob } from '../statuspages/subscribers.jobs.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { computeClocks } from './clocks.js';
 import { IncidentReader, type UserDirectory } from './incidents.read.js';
@@ -122,6 +124,20 @@ export class IncidentsService {
     const now = nowIso();
     await repo.insertTimelineEvent(trx, { id: newId(), incident_id: incidentId, at: now, kind, actor_id: actor?.userId ?? null, body: '', data_json: JSON.stringify(data), starred: 0 });
     await repo.updateIncident(trx, incidentId, { updated_at: now });
+  }
+
+  /**
+   * Changes what status pages say about an incident (the status pages room calls it): `fn` runs on
+   * the locked incident in one transaction and returns what changed, which lands on the timeline as
+   * `statuspage.components` (null: nothing changed, nothing recorded).
+   */
+  async changeStatusPageLinks<T>(actor: Actor, idOrRef: string, fn: (trx: Db, row: IncidentsTable, now: string) => Promise<{ result: T; changed: Record<string, unknown> | null }>): Promise<T> {
+    return this.mutate(idOrRef, async (trx, row, now) => {
+      const out = await fn(trx, row, now);
+      if (!out.changed) return { result: out.result, events: [] };
+      const eventId = await this.event(trx, row.id, actor, 'statuspage.components', out.changed);
+      return { result: out.result, events: [{ type: 'incident.timeline', data: { eventId } }] };
+    });
   }
 
   /** Tells live views of an incident that alerts changed it (after the caller committed). */
@@ -383,6 +399,8 @@ export class IncidentsService {
         eta: input.eta ?? null, decisions_needed: input.decisionsNeeded ?? null, author_id: actor.userId, created_at: now,
       };
       await repo.insertStatusUpdate(trx, u);
+      // Status page subscribers hear of public updates through the outbox, in this transaction; drills never reach customers.
+      if (input.audience === 'public' && row.drill !== 1) await new JobQueue(this.storage).enqueue(incidentUpdateJob(u.id), trx);
       const set: Partial<IncidentsTable> = {};
       if (input.audience === 'internal') set.last_internal_update_at = now;
       if (input.audience === 'stakeholder') set.last_stakeholder_update_at = now;

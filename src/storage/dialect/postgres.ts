@@ -6,6 +6,9 @@ export function postgresDialect(url: string, max = 10): { dialect: PostgresDiale
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor may a checked-out one (pg emits 'error' on it with no listener attached): its query fails
+  // with the same error, which the caller handles; the status page then serves its last snapshot.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { dialect: new PostgresDialect({ pool }), pool };
 }
 

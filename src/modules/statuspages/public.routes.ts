@@ -1,0 +1,98 @@
+// Readers' side of the status pages: every GET is answered from the in-memory snapshot, with an
+// ETag, short caching and stale-while-revalidate, and without touching the database or sessions.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import { HttpProblem, sendProblem } from '../../server/problem.js';
+import type { PageSnapshot, ServedFile, StatusSnapshots } from './snapshots.js';
+
+/** Caching readers and CDNs may do: fresh for 10 s, then served stale while refetching; a day when we are down. */
+const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400';
+
+/** The public page's own policy: no scripts at all, inline styles, a logo from https or data:. */
+function securityPolicy(formAction: string): string {
+  return [
+    "default-src 'none'", "style-src 'unsafe-inline'", 'img-src https: data:', `form-action ${formAction}`,
+    "base-uri 'none'", "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Paths that a custom status host never rewrites: the API, ingest and operations endpoints. */
+const NOT_REWRITTEN = /^\/(api\/v1(\/|$)|api\/v2\/alerts|v2\/enqueue|ingest\/|metrics|healthz|readyz|status\/)/;
+
+/**
+ * Rewrites a request for a custom status host (status.example.com/history.html) to its page's path
+ * (/status/<slug>/history.html), and the main host's /api/v2/*.json to the first page's JSON API,
+ * as Statuspage clients expect it at the root. Used as Fastify's rewriteUrl.
+ */
+export function statusRewrite(snapshots: () => StatusSnapshots | undefined, req: { url?: string; headers: Record<string, string | string[] | undefined>; method?: string }): string {
+  const url = req.url ?? '/';
+  const s = snapshots();
+  if (!s) return url;
+  const host = String(req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const slug = host ? s.slugForHost(host) : null;
+  if (slug) return NOT_REWRITTEN.test(url) ? url : `/status/${slug}${url}`;
+  if ((req.method === 'GET' || req.method === 'HEAD') && /^\/api\/v2\/[a-z/-]+\.json(\?|$)/.test(url)) {
+    const first = s.defaultSlug();
+    if (first) return `/status/${first}${url}`;
+  }
+  return url;
+}
+
+/** The subscribe form may post to this server, or to the absolute URL the page was built with. */
+function formAction(subscribeAction: string | null): string {
+  if (!subscribeAction) return "'none'";
+  return /^https?:\/\//.test(subscribeAction) ? `'self' ${new URL(subscribeAction).origin}` : "'self'";
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, snap: PageSnapshot, file: ServedFile): FastifyReply {
+  reply.header('cache-control', CACHE_CONTROL).header('etag', file.etag).header('vary', 'Accept-Encoding');
+  reply.header('content-security-policy', securityPolicy(formAction(snap.state.subscribeAction)));
+  reply.header('x-content-type-options', 'nosniff');
+  if (file.contentType.startsWith('application/json') || file.contentType.includes('xml')) {
+    // Widgets and dashboards on other sites read the JSON and feeds, as they do Statuspage's.
+    reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+  }
+  if (snap.staleSince) reply.header('warning', '110 - "Response is Stale"');
+  const inm = req.headers['if-none-match'];
+  if (inm && inm.split(',').some((t) => t.trim() === file.etag || t.trim() === `W/${file.etag}`)) return reply.code(304).send();
+  reply.type(file.contentType);
+  const accepts = String(req.headers['accept-encoding'] ?? '');
+  if (file.gzip && /\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(file.gzip);
+  return reply.send(file.body);
+}
+
+/** Maps a request path inside a page to a file of its snapshot: "" → index.html, "ja/" → ja/index.html, "history" → history.html. */
+function lookup(snap: PageSnapshot, path: string): ServedFile | undefined {
+  const clean = path.replace(/^\/+/, '');
+  const candidates = clean === '' || clean.endsWith('/') ? [`${clean}index.html`] : [clean, `${clean}.html`, `${clean}/index.html`];
+  for (const c of candidates) {
+    const f = snap.files.get(c);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** GET /status/:slug/* from memory. */
+export function publicStatusRoutes(ctx: AppContext) {
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(reply, req, new HttpProblem(404, 'Not found', 'No such status page or page file'));
+  const routeConfig = { config: { public: true, rateLimit: false }, schema: { hide: true } } as const;
+
+  return async (app: FastifyInstance) => {
+    const snapshots = (): StatusSnapshots => ctx.statusSnapshots;
+    // Relative links inside the page need the trailing slash.
+    app.get<{ Params: { slug: string } }>('/status/:slug', routeConfig, async (req, reply) => {
+      const snap = snapshots().page(req.params.slug);
+      if (!snap) return notFound(req, reply);
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      return reply.redirect(`${req.url.split('?')[0]}/${query}`, 301);
+    });
+    app.get<{ Params: { slug: string; '*': string } }>('/status/:slug/*', routeConfig, async (req, reply) => {
+      const snap = snapshots().page(req.params.slug);
+      if (!snap) return notFound(req, reply);
+      const file = lookup(snap, req.params['*'] ?? '');
+      if (!file) return notFound(req, reply);
+      return send(req, reply, snap, file);
+    });
+  };
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../server/event-bus.js';
+import { EXPORT_MARKER, writeExport } from './export.js';
+import type { PageState } from './model.js';
+import { type SnapshotSource, StatusSnapshots } from './snapshots.js';
+import { statusRewrite } from './public.routes.js';
+
+const NOW = Date.parse('2026-11-23T05:00:00Z');
+
+function state(name: string, builtAt = new Date(NOW).toISOString()): PageState {
+  return {
+    page: {
+      id: 'p1', slug: 'acme', name, description: '', host: 'status.acme.test', logoUrl: null, brandColor: '#b91c1c', locale: 'en',
+      timeZone: 'Asia/Tokyo', supportUrl: null, updatedAt: builtAt,
+    },
+    baseUrl: '', subscribeAction: null, builtAt,
+    components: [{ id: 'c1', name: 'Checkout', description: '', groupId: null, position: 0, status: 'operational', createdAt: '2026-01-01T00:00:00Z', updatedAt: builtAt, history: [] }],
+    groups: [], incidents: [], maintenances: [],
+  };
+}
+
+/** A source whose answers the test controls; `down` makes every call fail like an unreachable database. */
+class FakeSource implements SnapshotSource {
+  name = 'Acme Cloud';
+  rev = 1;
+  down = false;
+  builds = 0;
+  private check() {
+    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+  }
+  async servingIndex() {
+    this.check();
+    return [{ id: 'p1', slug: 'acme', host: 'status.acme.test' }];
+  }
+  async pageState() {
+    this.check();
+    this.builds++;
+    return state(this.name);
+  }
+  async revision() {
+    this.check();
+    return String(this.rev);
+  }
+}
+
+const silent = pino({ level: 'silent' });
+let snapshots: StatusSnapshots | null = null;
+afterEach(async () => {
+  await snapshots?.stop();
+  snapshots = null;
+});
+
+describe('status page snapshots', () => {
+  it('builds once per change and serves the last snapshot, marked stale, while the source is down', async () => {
+    const source = new FakeSource();
+    snapshots = new StatusSnapshots(source, new EventBus(), silent, { publicUrl: null, pollMs: 60_000 });
+    await snapshots.start();
+    expect(source.builds).toBe(1);
+    const first = snapshots.page('acme')!;
+    expect(first.files.get('index.html')!.body.toString()).toContain('Acme Cloud');
+
+    await snapshots.refresh(false); // nothing changed: no rebuild
+    expect(source.builds).toBe(1);
+    source.rev = 2;
+    source.name = 'Acme Cloud 2';
+    await snapshots.refresh(false);
+    expect(source.builds).toBe(2);
+    const etag = snapshots.page('acme')!.files.get('index.html')!.etag;
+    expect(etag).not.toBe(first.files.get('index.html')!.etag);
+
+    source.down = true;
+    await snapshots.refresh(true);
+    const stale = snapshots.page('acme')!;
+    expect(stale.staleSince).not.toBeNull();
+    expect(stale.files.get('index.html')!.body.toString()).toContain('Acme Cloud 2');
+    expect(stale.files.get('api/v2/summary.json')).toBeDefined();
+
+    source.down = false;
+    await snapshots.refresh(false);
+    expect(snapshots.page('acme')!.staleSince).toBeNull();
+  });
+
+  it('rebuilds on a local event without waiting for the poll', async () => {
+    const source = new FakeSource();
+    const bus = new EventBus();
+    snapshots = new StatusSnapshots(source, bus, silent, { publicUrl: null, pollMs: 60_000 });
+    await snapshots.start();
+    bus.publish({ type: 'statuspage.changed', at: new Date().toISOString() });
+    bus.publish({ type: 'incident.update_posted', at: new Date().toISOString() });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(source.builds).toBe(2); // two events, one rebuild
+  });
+
+  it('maps a custom host and the root Statuspage API to the page', async () => {
+    const source = new FakeSource();
+    snapshots = new StatusSnapshots(source, new EventBus(), silent, { publicUrl: null, pollMs: 60_000 });
+    await snapshots.start();
+    const s = () => snapshots!;
+    expect(statusRewrite(s, { url: '/history.html', headers: { host: 'status.acme.test:8080' }, method: 'GET' })).toBe('/status/acme/history.html');
+    expect(statusRewrite(s, { url: '/api/v1/incidents', headers: { host: 'status.acme.test' }, method: 'GET' })).toBe('/api/v1/incidents');
+    expect(statusRewrite(s, { url: '/api/v2/alerts', headers: { host: 'status.acme.test' }, method: 'POST' })).toBe('/api/v2/alerts');
+    expect(statusRewrite(s, { url: '/api/v2/summary.json', headers: { host: 'localhost:8080' }, method: 'GET' })).toBe('/status/acme/api/v2/summary.json');
+    expect(statusRewrite(s, { url: '/incidents/INC-1', headers: { host: 'localhost:8080' }, method: 'GET' })).toBe('/incidents/INC-1');
+  });
+});
+
+describe('static export', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const temp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'hikeshi-export-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('writes every file, replaces an earlier export and removes what is gone', async () => {
+    const dir = temp();
+    await writeExport(dir, [
+      { path: 'index.html', contentType: 'text/html', body: '<p>one</p>' },
+      { path: 'incidents/a.html', contentType: 'text/html', body: 'a' },
+    ], { slug: 'acme', builtAt: 'x' });
+    expect(existsSync(join(dir, EXPORT_MARKER))).toBe(true);
+    const { removed } = await writeExport(dir, [{ path: 'index.html', contentType: 'text/html', body: '<p>two</p>' }], { slug: 'acme', builtAt: 'y' });
+    expect(removed).toBe(1);
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toBe('<p>two</p>');
+    expect(existsSync(join(dir, 'incidents/a.html'))).toBe(false);
+    expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
+  });
+
+  it('refuses a directory that holds other files, and paths that leave the directory', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'thesis.tex'), 'precious');
+    await expect(writeExport(dir, [{ path: 'index.html', contentType: 'text/html', body: 'x' }], { slug: 'acme', builtAt: 'x' })).rejects.toThrow(/not empty/);
+    expect(readFileSync(join(dir, 'thesis.tex'), 'utf8')).toBe('precious');
+    await expect(writeExport(temp(), [{ path: '../evil.html', contentType: 'text/html', body: 'x' }], { slug: 'acme', builtAt: 'x' })).rejects.toThrow(/outside/);
+  });
+});

@@ -1,0 +1,226 @@
+// The public status pages, built once per change and served from memory. Every page is rendered to
+// a set of files (HTML in both languages, Statuspage-shaped JSON, feeds); readers get those bytes
+// with an ETag, never a database query. When the database cannot be reached, the last snapshot stays
+// and says how old it is (principle 14: the status page is up when everything else is down).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../server/event-bus.js';
+import type { PageState, SnapshotFile } from './model.js';
+import { renderPage } from './render/index.js';
+
+/** A file ready to send: body, gzipped body (when smaller) and its validator. */
+export interface ServedFile {
+  contentType: string;
+  body: Buffer;
+  gzip: Buffer | null;
+  etag: string;
+}
+
+/** One page's current snapshot. */
+export interface PageSnapshot {
+  pageId: string;
+  slug: string;
+  host: string | null;
+  state: PageState;
+  files: Map<string, ServedFile>;
+  /** The raw rendered files (for `statuspage export`). */
+  rendered: SnapshotFile[];
+  /** Set while the database cannot be reached: since when the page could not be refreshed. */
+  staleSince: string | null;
+}
+
+/** What the snapshots need from the status page service. */
+export interface SnapshotSource {
+  servingIndex(): Promise<{ id: string; slug: string; host: string | null }[]>;
+  pageState(pageRef: string, now: number, opts: { baseUrl: string; subscribeAction: string | null }): Promise<PageState>;
+  revision(): Promise<string>;
+}
+
+export interface SnapshotOptions {
+  /** The server's public URL (config publicUrl), without a trailing slash; null until known. */
+  publicUrl: string | null;
+  /** Whether readers can subscribe by e-mail (SMTP is configured); otherwise the page shows no form. */
+  subscriptions?: boolean;
+  /** How often to ask the database whether anything changed (catches other nodes and the clock). */
+  pollMs?: number;
+  /** Rebuild at least this often even when nothing changed (availability bars move at midnight, maintenance starts by the clock). */
+  maxAgeMs?: number;
+  /** Called with every page's files after a rebuild that changed them (the periodic static export). */
+  onRebuilt?: (snapshot: PageSnapshot) => Promise<void> | void;
+}
+
+/** Bus events after which public pages may look different. */
+const RELEVANT = /^(statuspage\.|incident\.)/;
+
+export function fileFrom(file: SnapshotFile): ServedFile {
+  const body = Buffer.from(file.body, 'utf8');
+  const zipped = body.length > 512 ? gzipSync(body, { level: 6 }) : null;
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return { contentType: file.contentType, body, gzip: zipped && zipped.length < body.length ? zipped : null, etag };
+}
+
+/** The live cache of every status page's snapshot. */
+export class StatusSnapshots {
+  private bySlug = new Map<string, PageSnapshot>();
+  private byHost = new Map<string, string>();
+  private firstSlug: string | null = null;
+  private revision: string | null = null;
+  private builtAt = 0;
+  private failingSince: string | null = null;
+  private building: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly pollMs: number;
+  private readonly maxAgeMs: number;
+
+  constructor(private readonly source: SnapshotSource, private readonly bus: EventBus, private readonly log: Logger, private readonly options: SnapshotOptions) {
+    this.pollMs = options.pollMs ?? 5_000;
+    this.maxAgeMs = options.maxAgeMs ?? 60_000;
+  }
+
+  /** Builds every page once, then keeps them fresh: on local events at once, else by polling the revision. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.bus.subscribe((e) => {
+      if (!RELEVANT.test(e.type)) return;
+      if (this.debounce) return;
+      // Several events of one change arrive together: build once for all of them.
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
+        void this.refresh(true);
+      }, 50);
+      this.debounce.unref();
+    });
+    await this.refresh(true);
+    this.timer = setInterval(() => void this.refresh(false), this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    if (this.debounce) clearTimeout(this.debounce);
+    await this.building;
+  }
+
+  /**
+   * Without a configured public URL, links in feeds and JSON and the subscribe form use the address
+   * the server announced at start (http://localhost:8080); a rebuild follows.
+   */
+  async setFallbackOrigin(origin: string): Promise<void> {
+    if (this.options.publicUrl) return;
+    this.options.publicUrl = origin.replace(/\/$/, '');
+    await this.refresh(true);
+  }
+
+  /** The snapshot of a page by slug, or null. */
+  page(slug: string): PageSnapshot | null {
+    return this.bySlug.get(slug) ?? null;
+  }
+
+  /** The snapshot of a page by id, or null. */
+  pageById(id: string): PageSnapshot | null {
+    for (const s of this.bySlug.values()) if (s.pageId === id) return s;
+    return null;
+  }
+
+  /** Every page's snapshot. */
+  all(): PageSnapshot[] {
+    return [...this.bySlug.values()];
+  }
+
+  /** The slug of the page that owns a custom host name, or null. */
+  slugForHost(host: string): string | null {
+    return this.byHost.get(host.toLowerCase()) ?? null;
+  }
+
+  /** The first page created: what /api/v2/*.json on the main host answers for. */
+  defaultSlug(): string | null {
+    return this.firstSlug;
+  }
+
+  /**
+   * Rebuilds when something changed (force: a local event said so; otherwise the revision decides,
+   * or the snapshot is older than maxAgeMs). Concurrent calls coalesce into one more build.
+   */
+  async refresh(force: boolean): Promise<void> {
+    if (this.building) {
+      this.again ||= force;
+      return this.building;
+    }
+    this.building = (async () => {
+      try {
+        await this.build(force);
+      } finally {
+        this.building = null;
+      }
+      if (this.again) {
+        this.again = false;
+        await this.refresh(true);
+      }
+    })();
+    return this.building;
+  }
+
+  private async build(force: boolean): Promise<void> {
+    const now = Date.now();
+    let revision: string;
+    try {
+      revision = await this.source.revision();
+      if (!force && revision === this.revision && now - this.builtAt < this.maxAgeMs && !this.failingSince) return;
+      const index = await this.source.servingIndex();
+      const next = new Map<string, PageSnapshot>();
+      for (const p of index) {
+        const baseUrl = this.baseUrl(p);
+        const state = await this.source.pageState(p.id, now, { baseUrl, subscribeAction: this.subscribeAction(p) });
+        next.set(p.slug, this.snapshot(p, state, null));
+      }
+      this.swap(next, index);
+      this.revision = revision;
+      this.builtAt = now;
+      if (this.failingSince) this.log.info({ since: this.failingSince }, 'status pages refreshed again');
+      this.failingSince = null;
+    } catch (err) {
+      // Keep serving what we have; say on every page since when it could not be refreshed.
+      if (!this.failingSince) {
+        this.failingSince = new Date(now).toISOString();
+        this.log.error({ err }, 'status pages could not be refreshed; serving the last snapshot');
+        for (const [slug, s] of this.bySlug) this.bySlug.set(slug, this.snapshot({ id: s.pageId, slug: s.slug, host: s.host }, s.state, this.failingSince));
+      }
+      return;
+    }
+    for (const s of this.bySlug.values()) {
+      try {
+        await this.options.onRebuilt?.(s);
+      } catch (err) {
+        this.log.warn({ err, page: s.slug }, 'status page export failed');
+      }
+    }
+  }
+
+  private snapshot(p: { id: string; slug: string; host: string | null }, state: PageState, staleSince: string | null): PageSnapshot {
+    const rendered = renderPage(state, staleSince ? { staleSince } : undefined);
+    const files = new Map(rendered.map((f) => [f.path, fileFrom(f)]));
+    return { pageId: p.id, slug: p.slug, host: p.host, state, files, rendered, staleSince };
+  }
+
+  private swap(next: Map<string, PageSnapshot>, index: { slug: string; host: string | null }[]): void {
+    this.bySlug = next;
+    this.byHost = new Map(index.filter((p) => p.host).map((p) => [p.host!.toLowerCase(), p.slug]));
+    this.firstSlug = index[0]?.slug ?? null;
+  }
+
+  /** Where the page lives for readers: its own host, else the server's public URL + /status/<slug>/. */
+  private baseUrl(p: { slug: string; host: string | null }): string {
+    if (p.host) return `https://${p.host}/`;
+    return this.options.publicUrl ? `${this.options.publicUrl}/status/${p.slug}/` : '';
+  }
+
+  private subscribeAction(p: { slug: string; host: string | null }): string | null {
+    if (!this.options.subscriptions) return null;
+    if (p.host) return `https://${p.host}/subscribe`;
+    return `${this.options.publicUrl ?? ''}/status/${p.slug}/subscribe`;
+  }
+}
