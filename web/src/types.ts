@@ -199,3 +199,80 @@ export interface AlertRoute {
 
 /** The payload of an `alerts.changed` server-sent event. */
 export interface AlertsChanged { type: 'alerts.changed'; at: string; data: { groupIds: string[]; storm: boolean } }
+
+// ---- status pages (mirrors src/modules/statuspages/statuspages.schema.ts) ----
+
+/** A component's status, with Atlassian Statuspage's names. */
+export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+export const COMPONENT_STATUSES: readonly ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+/** What an incident can do to a component. */
+export type ImpactStatus = 'degraded_performance' | 'partial_outage' | 'major_outage';
+export const IMPACT_STATUSES: readonly ImpactStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
+/** A maintenance's state. */
+export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'verifying' | 'completed' | 'cancelled';
+/** What a maintenance update can announce (cancelling has its own action). */
+export const MAINTENANCE_UPDATE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+
+/** A status page's settings. */
+export interface StatusPage {
+  id: string; slug: string; name: string; description: string; host: string | null; logoUrl: string | null;
+  brandColor: string; locale: Locale; timeZone: string; supportUrl: string | null; createdAt: string; updatedAt: string;
+}
+
+/** A page as the list shows it. */
+export interface StatusPageListItem extends StatusPage { componentCount: number }
+
+/** A group of components. */
+export interface StatusGroup {
+  id: string; name: string; description: string; position: number; componentIds: string[]; createdAt: string; updatedAt: string;
+}
+
+/** A component: its manual status and what the public page shows now. */
+export interface StatusComponent {
+  id: string; pageId: string; groupId: string | null; name: string; description: string; position: number;
+  manualStatus: ComponentStatus; status: ComponentStatus; createdAt: string; updatedAt: string;
+}
+
+/** One update of a maintenance. */
+export interface StatusMaintenanceUpdate { id: string; status: MaintenanceStatus; body: string; author: UserRef | null; createdAt: string }
+
+/** Planned work announced on a page. */
+export interface StatusMaintenance {
+  id: string; pageId: string; title: string; status: MaintenanceStatus; startsAt: string; endsAt: string;
+  completedAt: string | null; cancelledAt: string | null; componentIds: string[]; createdBy: UserRef | null;
+  createdAt: string; updatedAt: string; updates: StatusMaintenanceUpdate[];
+}
+
+/** An open incident affecting a page, with whether the public has heard a word yet. */
+export interface StatusPageIncident {
+  id: string; number: number; ref: string; title: string; publicTitle: string | null; severity: Severity; phase: Phase;
+  declaredAt: string; firstPublicUpdateAt: string | null; minutesSinceDeclared: number;
+  components: { componentId: string; status: ImpactStatus }[];
+}
+
+/** One page with everything on it. */
+export interface StatusPageDetail extends StatusPage {
+  groups: StatusGroup[]; components: StatusComponent[]; maintenances: StatusMaintenance[]; incidents: StatusPageIncident[];
+}
+
+/** An incident's public face: its public title and the components it affects. */
+export interface IncidentFace {
+  incidentId: string; ref: string; drill: boolean; title: string; publicTitle: string | null; publicUpdates: number;
+  firstPublicUpdateAt: string | null;
+  components: { componentId: string; name: string; pageId: string; pageName: string; pageSlug: string; status: ImpactStatus; since: string }[];
+}
+
+/** Someone told about a page's incidents and maintenance (never a webhook's secret, except right after adding it). */
+export interface StatusSubscriber {
+  id: string; kind: 'webhook' | 'email'; target: string; componentIds: string[] | null;
+  state: 'pending' | 'active' | 'unsubscribed'; locale: Locale; confirmedAt: string | null; unsubscribedAt: string | null;
+  createdAt: string; updatedAt: string;
+}
+
+/** One page of a page's subscribers, newest first, with how many there are in each state. */
+export interface StatusSubscriberPage {
+  subscribers: StatusSubscriber[]; nextBefore: string | null; counts: Record<StatusSubscriber['state'], number>;
+}
+
+/** What adding a subscriber returns: a webhook's signing secret, once. */
+export interface StatusSubscriberWithSecret extends StatusSubscriber { secret?: string }

@@ -17,6 +17,7 @@ export function Header() {
       <nav aria-label="Main">
         <Link to="/" aria-current={current('/')}>{t('nav.incidents')}</Link>
         <Link to="/alerts" aria-current={current('/alerts')}>{t('nav.alerts')}</Link>
+        <Link to="/status-pages" aria-current={current('/status-pages')}>{t('nav.statusPages')}</Link>
         {user.role === 'admin' ? (
           <>
             <Link to="/admin/integrations" aria-current={path.startsWith('/admin/integrations') || path.startsWith('/admin/alert-routes') ? 'page' : undefined}>{t('nav.integrations')}</Link>

@@ -1,5 +1,6 @@
 // English strings. ja.ts must have exactly the same keys (its type is Messages).
 import { enAlerts } from './en-alerts.js';
+import { enStatus } from './en-status.js';
 
 export const en = {
   'app.name': 'Hikeshi',
@@ -349,6 +350,7 @@ export const en = {
   'war.alertGroups': 'Alert groups',
   'war.moreAlertGroups': 'All alert groups of this incident',
   ...enAlerts,
+  ...enStatus,
 } as const;
 
 /** Every message key. */

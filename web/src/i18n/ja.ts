@@ -1,5 +1,6 @@
 // 日本語の文言。キーは en.ts と同じ(型 Messages が欠けたキーを検出する)。
 import { jaAlerts } from './ja-alerts.js';
+import { jaStatus } from './ja-status.js';
 import type { Messages } from './en.js';
 
 export const ja: Messages = {
@@ -350,4 +351,5 @@ export const ja: Messages = {
   'war.alertGroups': 'アラートグループ',
   'war.moreAlertGroups': 'このインシデントのアラートグループをすべて表示',
   ...jaAlerts,
+  ...jaStatus,
 };

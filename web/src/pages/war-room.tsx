@@ -9,6 +9,7 @@ import { IncidentAlertsPanel } from '../components/incident-alerts-panel.js';
 import { IncidentHeader } from '../components/incident-header.js';
 import { RolesPanel } from '../components/roles-panel.js';
 import { RosterPanel } from '../components/roster-panel.js';
+import { StatusPagePanel } from '../components/status-page-panel.js';
 import { TaskBoard } from '../components/task-board.js';
 import { TimelinePanel } from '../components/timeline-panel.js';
 import { useLive } from '../live.js';
@@ -66,6 +67,7 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
       <ClocksPanel incident={incident} />
       <div className="war-grid">
         <div className="war-main">
+          <StatusPagePanel incident={incident} version={loads} reload={refresh} />
           <TaskBoard incident={incident} reload={refresh} />
           <Composer incident={incident} reload={refresh} />
           <DecisionsPanel incident={incident} reload={refresh} />
