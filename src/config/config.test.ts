@@ -238,3 +238,13 @@ describe('outgoing e-mail', () => {
     expect(configError({ env: { HIKESHI_MAIL_FROM: 'Example Status' } }).message).toContain('HIKESHI_MAIL_FROM');
   });
 });
+
+describe('outgoing webhooks', () => {
+  it('are refused for private addresses unless HIKESHI_WEBHOOK_ALLOW_PRIVATE=true; other words are refused, not guessed', () => {
+    expect(loadConfig({ env: {} }).webhookAllowPrivate).toBe(false);
+    expect(loadConfig({ env: { HIKESHI_WEBHOOK_ALLOW_PRIVATE: 'true' } }).webhookAllowPrivate).toBe(true);
+    expect(loadConfig({ env: { HIKESHI_WEBHOOK_ALLOW_PRIVATE: 'False' } }).webhookAllowPrivate).toBe(false);
+    expect(loadConfig({ env: {}, overrides: { webhookAllowPrivate: true } }).webhookAllowPrivate).toBe(true);
+    expect(configError({ env: { HIKESHI_WEBHOOK_ALLOW_PRIVATE: 'yes' } }).message).toContain('HIKESHI_WEBHOOK_ALLOW_PRIVATE: must be true or false (got "yes")');
+  });
+});

@@ -39,12 +39,19 @@ export const ConfigSchema = z.strictObject({
     .optional()
     .describe('Sender of outgoing e-mail: status@example.com or "Example Status <status@example.com>"; default hikeshi@<publicUrl host>'),
   subscribeRateLimitPerMinute: num(z.number().int().min(1).max(10_000)).default(10).describe('Status page sign-ups per minute per client address'),
+  webhookAllowPrivate: bool().default(false).describe('Let webhooks go to loopback, private (RFC 1918, unique-local) and link-local addresses; off, so admins cannot probe the internal network through the server'),
   statusExportDir: z.string().min(1).optional().describe('Keep a static copy of every status page here (one folder per page), rewritten after each change; serve it from a second host'),
 });
 
 /** A number, also from a numeric string (env values are strings); blank, null and booleans are refused, never read as 0 or 1. */
 function num<T extends z.ZodNumber>(schema: T) {
   return z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), schema);
+}
+
+/** A boolean, also from the strings true and false (env values are strings); anything else is refused, never guessed. */
+function bool() {
+  const words: Record<string, boolean> = { true: true, false: false };
+  return z.preprocess((v) => (typeof v === 'string' ? (words[v.trim().toLowerCase()] ?? v) : v), z.boolean({ error: 'must be true or false' }));
 }
 
 /** Validated configuration. */

@@ -77,10 +77,15 @@ export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<v
 const CLAIM_BATCH = 2;
 const LEASE_MS = 120_000;
 
-/** Runs every due job once; returns how many ran. */
-export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string): Promise<number> {
+/**
+ * Runs due jobs until none is left or `budgetMs` has passed (then the rest waits for the next tick,
+ * so thousands of subscriber deliveries never hold up the incident clocks); returns how many ran.
+ */
+export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string, budgetMs = Infinity): Promise<number> {
   let ran = 0;
+  const until = Date.now() + budgetMs;
   for (;;) {
+    if (Date.now() >= until) return ran;
     const jobs = await queue.claim(owner, CLAIM_BATCH, LEASE_MS, Object.keys(HANDLERS));
     if (jobs.length === 0) return ran;
     for (const job of jobs) {
@@ -114,7 +119,7 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
           lastSuppressionRefresh = Date.now();
           await ctx.alerts.refreshSuppression();
         }
-        await drainJobs(ctx, queue, owner);
+        await drainJobs(ctx, queue, owner, Math.max(5_000, ctx.config.clockSweepSeconds * 1000));
         if (Date.now() - lastHousekeeping > HOUR) {
           lastHousekeeping = Date.now();
           await housekeeping(ctx);

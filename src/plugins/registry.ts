@@ -1,6 +1,6 @@
 import type { ChannelPlugin } from './channel.js';
 import { createEmailChannel, type EmailTarget } from './channels/email/index.js';
-import { createWebhookChannel, type WebhookTarget } from './channels/webhook/index.js';
+import { createWebhookChannel, type WebhookChannel } from './channels/webhook/index.js';
 import type { SourceId, SourcePlugin } from './source.js';
 import alertmanager from './sources/alertmanager/index.js';
 import { createCloudwatchSnsSource } from './sources/cloudwatch-sns/index.js';
@@ -42,12 +42,14 @@ export interface ChannelOptions {
   /** The server's public URL: its host names the default sender (hikeshi@status.example.com). */
   publicUrl?: string;
   webhookTimeoutMs?: number;
+  /** Let webhooks go to loopback, private and link-local addresses (config webhookAllowPrivate). */
+  webhookAllowPrivate?: boolean;
 }
 
 /** The outbound channels, each typed by what it sends to. */
 export interface Channels {
   email: ChannelPlugin<EmailTarget>;
-  webhook: ChannelPlugin<WebhookTarget>;
+  webhook: WebhookChannel;
 }
 
 /** The ONE list of outbound channels, alphabetical; the server builds it once with its settings. */
@@ -56,6 +58,6 @@ export function buildChannels(options: ChannelOptions = {}): Channels {
   const defaultFrom = /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(host) ? `Hikeshi <hikeshi@${host}>` : undefined;
   return {
     email: createEmailChannel({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? defaultFrom }),
-    webhook: createWebhookChannel({ timeoutMs: options.webhookTimeoutMs }),
+    webhook: createWebhookChannel({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }),
   };
 }

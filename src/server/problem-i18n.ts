@@ -68,9 +68,12 @@ const MESSAGES_JA: Record<string, string> = {
   'must not carry a user name or password; the signature authenticates the sender': 'ユーザー名やパスワードは含めないでください（送信元は署名で確認できます）',
   'must be at most 2000 characters': '2000 文字以内にしてください',
   'must not contain control characters': '制御文字は使えません',
+  'must not point to a loopback, private or link-local address (set webhookAllowPrivate to allow it)':
+    'ループバック・プライベート・リンクローカルのアドレスには送れません（許可するには webhookAllowPrivate を設定してください）',
   // Status pages, components, maintenance and incident links (admin API)
   'must be lowercase letters and digits, with single hyphens between them (e.g. acme-cloud)': '英小文字と数字で、ハイフンは間に 1 つずつ入れてください（例: acme-cloud）',
-  'must be a lowercase DNS host name such as status.example.com': 'status.example.com のような小文字のホスト名を指定してください',
+  'must be a host name of its own such as status.example.com (lowercase, with a dot, not an IP address)':
+    'status.example.com のような専用のホスト名を指定してください（小文字、ドットを含む、IP アドレス不可）',
   'must be an https URL (at most 2000 characters) or a data:image/…;base64 URI of a PNG, JPEG, GIF, WebP or SVG image up to 200 kB':
     'https の URL（2000 文字以内）か、200 kB までの PNG・JPEG・GIF・WebP・SVG 画像の data:image/…;base64 URI を指定してください',
   'must be an http(s) URL': 'http または https の URL を指定してください',
@@ -78,6 +81,8 @@ const MESSAGES_JA: Record<string, string> = {
   'must be after startsAt': 'startsAt より後にしてください',
   'must be before endsAt': 'endsAt より前にしてください',
   'must be in the future': '未来の日時にしてください',
+  'must not be more than 5 minutes in the past (start a window early with an in_progress update)':
+    '5 分以上前の日時は指定できません（早めに始めるときは in_progress の更新を投稿してください）',
   'name at least one component': 'コンポーネントを 1 つ以上指定してください',
   'listed twice': '重複しています',
   'not a component of this status page': 'このステータスページのコンポーネントではありません',

@@ -15,7 +15,7 @@ import { SettingsService } from '../modules/settings/settings.service.js';
 import { SubscribersService } from '../modules/statuspages/subscribers.service.js';
 import { StatusPagesService } from '../modules/statuspages/statuspages.service.js';
 import { StatusSnapshots } from '../modules/statuspages/snapshots.js';
-import { writeExport } from '../modules/statuspages/export.js';
+import { removeExport, writeExport } from '../modules/statuspages/export.js';
 import { openStorage } from '../storage/db.js';
 import { buildApp } from './app.js';
 import { SecretBox } from './secret-box.js';
@@ -91,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onRebuilt: config.statusExportDir
         ? (snap) => writeExport(join(config.statusExportDir!, snap.slug), snap.rendered, { slug: snap.slug, builtAt: snap.state.builtAt }).then(() => {})
         : undefined,
+      onRemoved: config.statusExportDir ? (slug) => removeExport(join(config.statusExportDir!, slug)) : undefined,
     }),
   };
 

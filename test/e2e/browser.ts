@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
+import { type Config, loadConfig } from '../../src/config/config.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,11 +40,11 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowserSession(): Promise<BrowserSession> {
+export async function startBrowserSession(config: Partial<Config> = {}): Promise<BrowserSession> {
   buildWebIfStale();
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'hikeshi-e2e-'));
-  const server = await startServer(loadConfig({ env: {}, overrides: { port: 0, dataDir, logLevel: 'silent', clockSweepSeconds: 1 } }));
+  const server = await startServer(loadConfig({ env: {}, overrides: { port: 0, dataDir, logLevel: 'silent', clockSweepSeconds: 1, ...config } }));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],

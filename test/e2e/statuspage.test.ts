@@ -24,7 +24,8 @@ const RESOLVED_BODY = 'Error rates are back to normal since 14:32. We will publi
 
 describe.runIf(BROWSER_AVAILABLE)('status page in the browser', () => {
   beforeAll(async () => {
-    session = await startBrowserSession();
+    // The webhook receiver below is on loopback, which the server refuses by default.
+    session = await startBrowserSession({ webhookAllowPrivate: true });
     ({ server, browser, page } = session);
   }, 180_000);
   afterAll(async () => session?.close());
@@ -165,6 +166,9 @@ describe.runIf(BROWSER_AVAILABLE)('status page in the browser', () => {
     const panel = page.getByTestId('status-page-panel');
     await hasText(panel.getByTestId('no-public-word'), /No public word yet — \d+ min/);
     await hasText(panel, 'Not on any status page yet');
+    // An update on no page would reach no customer: the one action waits for a linked component.
+    await hasText(panel.getByTestId('first-needs-link'), 'Link the affected components first');
+    expect(await panel.getByTestId('first-public-form').getByRole('button', { name: 'Post first public update' }).isDisabled()).toBe(true);
     await panel.getByRole('button', { name: 'Link components' }).click();
     const links = panel.getByTestId('status-links');
     await links.getByLabel('Public title').fill(PUBLIC_TITLE);

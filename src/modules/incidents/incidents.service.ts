@@ -28,9 +28,23 @@ interface Work<T> {
 
 const OPEN_TASK = new Set(['open', 'in_progress']);
 
+/** A phase change as listeners hear it, inside its transaction. */
+export interface PhaseChange {
+  incidentId: string;
+  from: Phase;
+  to: Phase;
+  now: string;
+  /** When it was resolved before this change (set when it is being reopened). */
+  previousResolvedAt: string | null;
+}
+
+/** Runs inside the transaction of every phase change: what it writes commits with the change, or not at all. */
+export type PhaseChangeListener = (trx: Db, change: PhaseChange) => Promise<void>;
+
 /** The war room: declaring and running incidents. Every change lands in the timeline and the audit log. */
 export class IncidentsService {
   private readonly read: IncidentReader;
+  private readonly phaseListeners: PhaseChangeListener[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -138,6 +152,11 @@ export class IncidentsService {
       const eventId = await this.event(trx, row.id, actor, 'statuspage.components', out.changed);
       return { result: out.result, events: [{ type: 'incident.timeline', data: { eventId } }] };
     });
+  }
+
+  /** Registers a listener of phase changes (the status pages room ends and restarts its incident segments with them). */
+  onPhaseChange(listener: PhaseChangeListener): void {
+    this.phaseListeners.push(listener);
   }
 
   /** Tells live views of an incident that alerts changed it (after the caller committed). */
@@ -249,8 +268,10 @@ export class IncidentsService {
       if (!row.mitigated_at) set.mitigated_at = now; // resolved without a monitoring phase: mitigated then too
     }
     if (from === 'resolved') set.resolved_at = null; // reopened; the timeline keeps the earlier resolution
+    const previousResolvedAt = row.resolved_at;
     await repo.updateIncident(trx, row.id, set);
     Object.assign(row, set);
+    for (const listener of this.phaseListeners) await listener(trx, { incidentId: row.id, from, to, now, previousResolvedAt });
     await this.event(trx, row.id, actor, 'phase.changed', { from, to }, note);
   }
 

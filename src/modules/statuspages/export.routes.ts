@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../../server/auth.js';
 import type { AppContext } from '../../server/context.js';
-import { HttpProblem } from '../../server/problem.js';
+import { problems } from '../../server/problem.js';
 
 export const ExportSchema = z.object({
   page: z.object({ id: z.string(), slug: z.string(), host: z.string().nullable() }),
@@ -25,7 +25,7 @@ export function statusExportRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (req) => {
       await ctx.statusSnapshots.refresh(false);
       const snap = ctx.statusSnapshots.page(req.params.page) ?? ctx.statusSnapshots.pageById(req.params.page);
-      if (!snap) throw new HttpProblem(404, 'Not found', `No status page ${req.params.page}`);
+      if (!snap) throw problems.notFound('Status page', req.params.page);
       return {
         page: { id: snap.pageId, slug: snap.slug, host: snap.host }, builtAt: snap.state.builtAt, staleSince: snap.staleSince,
         files: snap.rendered,

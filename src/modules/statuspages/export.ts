@@ -59,3 +59,10 @@ export async function writeExport(dir: string, files: SnapshotFile[], meta: { sl
   }
   return { written: files.length, removed };
 }
+
+/** Removes the export of a page that is no longer served, if the directory is one (it holds the marker). */
+export async function removeExport(dir: string): Promise<void> {
+  const files = await listFiles(dir);
+  if (!files.includes(EXPORT_MARKER)) return;
+  await rm(dir, { recursive: true, force: true });
+}

@@ -16,13 +16,18 @@ export async function requirePage(db: Db, ref: string): Promise<StatusPagesTable
   return page;
 }
 
-/** Refuses (400 naming `${field}.${i}`) ids that are not components of the page. */
-export async function checkComponents(db: Db, pageId: string, ids: string[], field: string): Promise<void> {
+/** Refuses (400 naming `fieldOf(i)`) an id listed a second time. */
+export function refuseDuplicates(ids: string[], fieldOf: (i: number) => string): void {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
-    if (seen.has(id)) throw invalidField(`${field}.${i}`, 'listed twice');
+    if (seen.has(id)) throw invalidField(fieldOf(i), 'listed twice');
     seen.add(id);
   });
+}
+
+/** Refuses (400 naming `${field}.${i}`) ids listed twice or that are not components of the page. */
+export async function checkComponents(db: Db, pageId: string, ids: string[], field: string): Promise<void> {
+  refuseDuplicates(ids, (i) => `${field}.${i}`);
   if (ids.length === 0) return;
   const found = new Set((await db.selectFrom('status_components').select('id').where('page_id', '=', pageId).where('id', 'in', ids).execute()).map((r) => r.id));
   const bad = ids.findIndex((id) => !found.has(id));

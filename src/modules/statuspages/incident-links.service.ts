@@ -1,24 +1,29 @@
 import type { z } from 'zod';
 import type { EventBus } from '../../server/event-bus.js';
+import { HttpProblem } from '../../server/problem.js';
 import type { Actor } from '../../shared/actor.js';
 import { newId } from '../../shared/ids.js';
 import type { Db, Storage } from '../../storage/db.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { IncidentsService } from '../incidents/incidents.service.js';
+import type { IncidentsService, PhaseChange } from '../incidents/incidents.service.js';
 import { publishChanged } from './events.js';
-import { invalidField } from './guards.js';
+import { invalidField, refuseDuplicates } from './guards.js';
 import type { ImpactStatus } from './model.js';
 import type { IncidentFace, IncidentLinksSchema } from './statuspages.schema.js';
 
 type Links = z.output<typeof IncidentLinksSchema>;
 
-/** Open segments of an incident with their component's and page's names. */
-function openLinks(db: Db, incidentId: string) {
+/**
+ * An incident's current links with their component's and page's names: its open segments, or once
+ * it is resolved, the segments its resolution closed (what it affected when it ended).
+ */
+function currentLinks(db: Db, incidentId: string, resolvedAt: string | null) {
   return db.selectFrom('status_incident_components as s')
     .innerJoin('status_components as c', 'c.id', 's.component_id')
     .innerJoin('status_pages as p', 'p.id', 'c.page_id')
-    .select(['s.id', 's.component_id', 's.status', 's.from_at', 'c.name', 'c.page_id', 'p.name as page_name', 'p.slug as page_slug'])
-    .where('s.incident_id', '=', incidentId).where('s.to_at', 'is', null)
+    .select(['s.id', 's.component_id', 's.status', 's.from_at', 's.to_at', 'c.name', 'c.page_id', 'p.name as page_name', 'p.slug as page_slug'])
+    .where('s.incident_id', '=', incidentId)
+    .where((eb) => (resolvedAt ? eb.or([eb('s.to_at', 'is', null), eb('s.to_at', '=', resolvedAt)]) : eb('s.to_at', 'is', null)))
     .orderBy('p.name').orderBy('c.position').orderBy('c.id').execute();
 }
 
@@ -39,7 +44,7 @@ export class IncidentLinksService {
   async get(ref: string): Promise<IncidentFace> {
     const incident = await this.incidents.get(ref);
     const face = await this.db.selectFrom('status_incidents').select('public_title').where('incident_id', '=', incident.id).executeTakeFirst();
-    const links = await openLinks(this.db, incident.id);
+    const links = await currentLinks(this.db, incident.id, incident.metrics.resolvedAt);
     return {
       incidentId: incident.id, ref: incident.ref, drill: incident.drill, title: incident.title, publicTitle: face?.public_title ?? null,
       publicUpdates: incident.updates.filter((u) => u.audience === 'public').length, firstPublicUpdateAt: incident.metrics.firstPublicUpdateAt,
@@ -49,14 +54,36 @@ export class IncidentLinksService {
     };
   }
 
+  /**
+   * Keeps the segments in step with the incident's phase (its phase-change listener, in that
+   * transaction): resolving closes the open segments; reopening opens new ones like those the
+   * resolution closed, so the resolved time stays a gap in availability history.
+   */
+  async followPhase(trx: Db, change: PhaseChange): Promise<void> {
+    const segments = () => trx.updateTable('status_incident_components').where('incident_id', '=', change.incidentId).where('to_at', 'is', null);
+    if (change.to === 'resolved') {
+      await segments().set({ to_at: change.now }).execute();
+      return;
+    }
+    const resolvedAt = change.previousResolvedAt;
+    if (change.from !== 'resolved' || !resolvedAt) return;
+    // Segments an older version left open at the resolution end there, as they always counted.
+    await segments().set({ to_at: resolvedAt }).where('from_at', '<=', resolvedAt).execute();
+    const closed = await trx.selectFrom('status_incident_components').select(['component_id', 'status'])
+      .where('incident_id', '=', change.incidentId).where('to_at', '=', resolvedAt).orderBy('id').execute();
+    const open = new Set((await trx.selectFrom('status_incident_components').select('component_id')
+      .where('incident_id', '=', change.incidentId).where('to_at', 'is', null).execute()).map((r) => r.component_id));
+    const again = new Map(closed.filter((c) => !open.has(c.component_id)).map((c) => [c.component_id, c.status]));
+    if (again.size === 0) return;
+    await trx.insertInto('status_incident_components').values([...again].map(([componentId, status]) => ({
+      id: newId(), incident_id: change.incidentId, component_id: componentId, status, from_at: change.now, to_at: null,
+    }))).execute();
+  }
+
   /** Replaces the incident's links with `input.components` (and its public title when given). */
   async replace(actor: Actor, ref: string, input: Links): Promise<IncidentFace> {
     const ids = input.components.map((c) => c.componentId);
-    const seen = new Set<string>();
-    ids.forEach((id, i) => {
-      if (seen.has(id)) throw invalidField(`body.components.${i}.componentId`, 'listed twice');
-      seen.add(id);
-    });
+    refuseDuplicates(ids, (i) => `body.components.${i}.componentId`);
     const known = ids.length
       ? await this.db.selectFrom('status_components as c').innerJoin('status_pages as p', 'p.id', 'c.page_id')
         .select(['c.id', 'c.name', 'c.page_id', 'p.name as page_name']).where('c.id', 'in', ids).execute()
@@ -65,8 +92,14 @@ export class IncidentLinksService {
     if (bad >= 0) throw invalidField(`body.components.${bad}.componentId`, 'no such status page component');
 
     const pageIds = await this.incidents.changeStatusPageLinks(actor, ref, async (trx, incident, now) => {
-      const open = await openLinks(trx, incident.id);
+      const open = await currentLinks(trx, incident.id, incident.resolved_at);
       const wanted = new Map(input.components.map((c) => [c.componentId, c.status]));
+      const differs = open.some((l) => wanted.get(l.component_id) !== l.status) || open.length !== wanted.size;
+      if (incident.resolved_at && differs) {
+        // A resolved incident affects nothing now, and what it affected until then is history.
+        throw new HttpProblem(409, 'Conflict', `INC-${incident.number} is resolved; reopen it before changing the components it affects`,
+          [{ field: 'body.components', message: 'incident resolved' }], `INC-${incident.number} は復旧済みです。影響するコンポーネントを変えるには先に再開してください`);
+      }
       const name = (c: { name: string; page_name: string }) => ({ component: c.name, page: c.page_name });
       const added: Record<string, unknown>[] = [];
       const changed: Record<string, unknown>[] = [];

@@ -20,7 +20,16 @@ export interface UserNames {
 }
 
 const YEAR_MS = 365 * 86_400_000;
+/** How far in the past a window may be said to start (a form filled in slowly): any earlier would invent past availability. */
+const PAST_START_SLACK_MS = 5 * 60_000;
 const iso = (t: string) => new Date(t).toISOString();
+
+/** 400 naming body.startsAt when it lies more than a few minutes before `now`. */
+function refusePastStart(startsAt: string, now: string): void {
+  if (Date.parse(startsAt) < Date.parse(now) - PAST_START_SLACK_MS) {
+    throw invalidField('body.startsAt', 'must not be more than 5 minutes in the past (start a window early with an in_progress update)');
+  }
+}
 
 /**
  * Scheduled maintenance on a status page: a window over some components, with updates. It starts
@@ -55,14 +64,15 @@ export class MaintenancesService {
 
   /** A page's maintenances that had not ended before `endedSince` (the page detail shows them). */
   async listOf(pageId: string, endedSince: string): Promise<Maintenance[]> {
-    return this.out(this.db, await repo.maintenancesOf(this.db, pageId, endedSince));
+    return this.out(this.db, await repo.maintenancesOf(this.db, pageId, endedSince, nowIso()));
   }
 
   /** Every maintenance of the page from the last 12 months on, latest start first. */
   async list(pageRef: string): Promise<Maintenance[]> {
     const page = await requirePage(this.db, pageRef);
-    const rows = await repo.maintenancesOf(this.db, page.id, nowIso(Date.now() - YEAR_MS));
-    return (await this.out(this.db, rows)).reverse();
+    const now = Date.now();
+    const rows = await repo.maintenancesOf(this.db, page.id, nowIso(now - YEAR_MS), nowIso(now));
+    return (await this.out(this.db, rows, now)).reverse();
   }
 
   async get(pageRef: string, id: string): Promise<Maintenance> {
@@ -110,6 +120,7 @@ export class MaintenancesService {
     const out = await this.db.transaction().execute(async (trx) => {
       const page = await requirePage(trx, pageRef);
       const now = nowIso();
+      refusePastStart(startsAt, now);
       if (endsAt <= startsAt) throw invalidField('body.endsAt', 'must be after startsAt');
       if (endsAt <= now) throw invalidField('body.endsAt', 'must be in the future');
       await checkComponents(trx, page.id, input.componentIds, 'body.componentIds');
@@ -145,6 +156,7 @@ export class MaintenancesService {
       if (startsAt !== m.starts_at && status !== 'scheduled') {
         throw new HttpProblem(409, 'Conflict', 'The maintenance has started; only its end can move', [{ field: 'body.startsAt', message: 'already started' }], 'メンテナンスは開始済みのため、終了時刻だけ変更できます');
       }
+      if (startsAt !== m.starts_at) refusePastStart(startsAt, now);
       if (endsAt <= startsAt) throw invalidField(patch.endsAt === undefined ? 'body.startsAt' : 'body.endsAt', patch.endsAt === undefined ? 'must be before endsAt' : 'must be after startsAt');
       if (endsAt !== m.ends_at && endsAt <= now) throw invalidField('body.endsAt', 'must be in the future');
       const set: Partial<StatusMaintenancesTable> = {};

@@ -125,13 +125,39 @@ describe.each(DATABASE_KINDS)('status page maintenance (%s)', (kind) => {
     expect((await call('POST', `/maintenances/${m.id}/updates`, { status: 'in_progress', body: 'x' })).status).toBe(409);
   });
 
+  it('keeps upcoming windows on the page however long its past', async () => {
+    const page = (await ts.call('POST', '/api/v1/status-pages', { token: ts.admin.token, body: { slug: 'busy', name: 'Busy' } })).body;
+    const c = (await ts.call('POST', '/api/v1/status-pages/busy/components', { token: ts.admin.token, body: { name: 'API' } })).body;
+    // 600 windows of the last months (more than any list limit), written as history is: straight to the table.
+    const past = Array.from({ length: 600 }, (_, i) => ({
+      id: `past-${String(i).padStart(3, '0')}`, page_id: page.id, title: `Past ${i}`, starts_at: inMin(-(i + 2) * 300), ends_at: inMin(-(i + 2) * 300 + 60),
+      completed_at: null, cancelled_at: null, created_by: null, created_at: inMin(-200_000), updated_at: inMin(-200_000),
+    }));
+    await ts.server.ctx.storage.db.insertInto('status_maintenances').values(past).execute();
+    const next = (await ts.call('POST', '/api/v1/status-pages/busy/maintenances', {
+      token: responder.token, body: { title: 'Next week', startsAt: inMin(7 * 1440), endsAt: inMin(7 * 1440 + 60), componentIds: [c.id], body: 'Planned.' },
+    })).body;
+    const s = await ts.server.ctx.statusPages.pageState('busy', Date.now(), { baseUrl: '', subscribeAction: null });
+    expect(s.maintenances.map((m) => m.id)).toContain(next.id);
+    const shownPast = s.maintenances.filter((m) => m.id !== next.id);
+    expect(shownPast).toHaveLength(200); // the newest of the past
+    expect(shownPast.map((m) => m.id)).toContain('past-000');
+    expect(shownPast.map((m) => m.id)).not.toContain('past-599');
+    const listed = (await ts.call('GET', '/api/v1/status-pages/busy/maintenances', { token: viewer.token })).body.maintenances as { id: string }[];
+    expect(listed[0]!.id).toBe(next.id); // latest start first
+  });
+
   it('refuses bad maintenance input with 400 naming the field, storing nothing and enqueueing nothing', async () => {
     const m = (await call('POST', '/maintenances', { title: 'Target', startsAt: inMin(30), endsAt: inMin(60), componentIds: [api.id], body: 'x' })).body;
     const before = { m: await count('status_maintenances'), jobs: await count('jobs'), updates: await count('status_maintenance_updates') };
     const good = { title: 'x', startsAt: inMin(30), endsAt: inMin(60), componentIds: [api.id], body: 'x' };
     const cases: [string, string, unknown, string][] = [
       ['POST', '/maintenances', { ...good, endsAt: inMin(10) }, 'body.endsAt'],
-      ['POST', '/maintenances', { ...good, startsAt: inMin(-120), endsAt: inMin(-60) }, 'body.endsAt'],
+      ['POST', '/maintenances', { ...good, startsAt: inMin(-3), endsAt: inMin(-1) }, 'body.endsAt'],
+      // Past availability is not invented: a window may start at most 5 minutes ago (a form filled in slowly).
+      ['POST', '/maintenances', { ...good, startsAt: inMin(-120), endsAt: inMin(-60) }, 'body.startsAt'],
+      ['POST', '/maintenances', { ...good, startsAt: inMin(-10), endsAt: inMin(60) }, 'body.startsAt'],
+      ['PATCH', `/maintenances/${m.id}`, { startsAt: inMin(-10) }, 'body.startsAt'],
       ['POST', '/maintenances', { ...good, componentIds: [foreign.id] }, 'body.componentIds.0'],
       ['POST', '/maintenances', { ...good, componentIds: [api.id, 'nope'] }, 'body.componentIds.1'],
       ['POST', '/maintenances', { ...good, componentIds: [api.id, api.id] }, 'body.componentIds.1'],

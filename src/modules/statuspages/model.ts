@@ -68,14 +68,14 @@ export interface PublicIncident {
   id: string;
   /** INC number, for links and shortlinks. */
   number: number;
-  /** The title written for customers; the incident's own title until a public one is set (the war room asks for it). */
+  /** The title written for customers; a neutral one ("Service disruption") until it is set: the incident's own title is internal. */
   title: string;
-  /** The phase of the newest public update (what customers were last told), not the internal phase. */
+  /** The phase of the newest public update (what customers were last told); resolved once the incident is, whatever was said. */
   phase: Phase;
   impact: IncidentImpact;
   createdAt: string;
   updatedAt: string;
-  /** When the newest public update said monitoring / resolved. */
+  /** When the newest public updates said monitoring / resolved; resolvedAt is the incident's resolution once it has one. */
   monitoringAt: string | null;
   resolvedAt: string | null;
   /** Newest first. */

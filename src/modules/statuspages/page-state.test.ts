@@ -1,10 +1,13 @@
 // Incidents on status pages over real HTTP, against SQLite and PostgreSQL: linking components as
 // segments in time, the timeline entry, and what the public PageState shows (public words only,
-// never drills), with the revision that tells other nodes to rebuild.
+// never drills, never the incident's own title), with the revision that tells other nodes to rebuild.
+// Resolving reaches the page whatever was said in public, and reopening keeps the resolved time a gap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../server/event-bus.js';
 import { DATABASE_KINDS } from '../../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
+import { publicTitleOf } from './page-state.js';
+import { renderPage } from './render/index.js';
 
 describe.each(DATABASE_KINDS)('incidents on status pages (%s)', (kind) => {
   let ts: TestServer;
@@ -28,6 +31,17 @@ describe.each(DATABASE_KINDS)('incidents on status pages (%s)', (kind) => {
     return res.body as { id: string; ref: string; number: number };
   };
   const post = (ref: string, audience: string, body: string, phase?: string) => call('POST', `/incidents/${ref}/updates`, { audience, body, ...(phase ? { phase } : {}) });
+  const movePhase = async (ref: string, phase: string) => {
+    const res = await call('POST', `/incidents/${ref}/phase`, { phase });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as { metrics: { resolvedAt: string | null } };
+  };
+  /** Every file of the rendered page, and its Statuspage summary. */
+  const rendered = async (ref = 'shop') => {
+    const files = renderPage(await state(ref));
+    return { files, summary: JSON.parse(files.find((f) => f.path === 'api/v2/summary.json')!.body) };
+  };
+  const tick = () => new Promise((r) => setTimeout(r, 5)); // distinct timestamps between steps
 
   beforeAll(async () => {
     ts = await startTestServer(kind);
@@ -130,14 +144,20 @@ describe.each(DATABASE_KINDS)('incidents on status pages (%s)', (kind) => {
 
     const s = await state();
     const shown = s.incidents.find((i) => i.id === inc.id)!;
+    // No public title yet: a neutral one, never the incident's own (internal) title.
     expect(shown).toMatchObject({
-      number: inc.number, title: 'INTERNAL: replica lag from bad index on orders', phase: 'identified', impact: 'major', monitoringAt: null, resolvedAt: null,
+      number: inc.number, title: 'Service disruption', phase: 'identified', impact: 'major', monitoringAt: null, resolvedAt: null,
       components: [{ id: webC.id, status: 'partial_outage' }],
     });
     expect(shown.updates).toMatchObject([{ phase: 'identified', body: 'Some pages load slowly. We are on it.' }]);
     const json = JSON.stringify(s);
-    expect(json).not.toContain('SECRET-INTERNAL');
-    expect(json).not.toContain('SECRET-STAKEHOLDER');
+    for (const secret of ['SECRET-INTERNAL', 'SECRET-STAKEHOLDER', 'replica lag']) expect(json).not.toContain(secret);
+    const { files, summary } = await rendered();
+    for (const f of files) expect(f.body, f.path).not.toContain('replica lag');
+    expect(files.find((f) => f.path === `incidents/${inc.id}.html`)!.body).toContain('Service disruption');
+    expect(files.find((f) => f.path === `ja/incidents/${inc.id}.html`)!.body).toContain('Service disruption'); // the page's language, on every version of it
+    expect(summary.incidents.find((i: { id: string }) => i.id === inc.id).name).toBe('Service disruption');
+    expect(publicTitleOf({ public_title: null }, 'ja')).toBe('サービス障害');
     expect((await call('GET', `/incidents/${inc.ref}/status-page`)).body).toMatchObject({ publicUpdates: 1 });
     expect((await call('GET', '/status-pages/shop')).body.incidents.find((i: { id: string }) => i.id === inc.id).firstPublicUpdateAt).not.toBeNull();
 
@@ -191,6 +211,66 @@ describe.each(DATABASE_KINDS)('incidents on status pages (%s)', (kind) => {
     expect(s.incidents[0]!.id).toBe(inc.id); // newest first
     expect(await ts.server.ctx.statusPages.servingIndex()).toEqual(expect.arrayContaining([{ id: page.id, slug: 'shop', host: null }, { id: other.id, slug: 'billing', host: null }]));
     await expect(ts.server.ctx.statusPages.pageState('nope', Date.now(), { baseUrl: '', subscribeAction: null })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('shows an incident resolved once it is, without a public "resolved" word; reopened, as it was last told', async () => {
+    const admin = async (path: string, body: unknown) => (await ts.call('POST', `/api/v1${path}`, { token: ts.admin.token, body })).body;
+    await admin('/status-pages', { slug: 'quiet', name: 'Quiet' });
+    const dbC = await admin('/status-pages/quiet/components', { name: 'Database' });
+    const inc = await declare('Disk full on db-7');
+    await call('PUT', `/incidents/${inc.ref}/status-page`, { publicTitle: 'Failing writes', components: [{ componentId: dbC.id, status: 'major_outage' }] });
+    await post(inc.ref, 'public', 'We are looking into failing writes.');
+    const open = (await rendered('quiet')).summary;
+    expect(open.status.indicator).toBe('critical');
+    expect(open.incidents.map((i: { id: string }) => i.id)).toEqual([inc.id]);
+
+    const { metrics } = await movePhase(inc.ref, 'resolved'); // through the incidents API, nothing said in public
+    const s = await state('quiet');
+    expect(s.incidents[0]).toMatchObject({ id: inc.id, phase: 'resolved', resolvedAt: metrics.resolvedAt, components: [{ id: dbC.id, status: 'operational' }] });
+    expect(s.incidents[0]!.updates.map((u) => [u.phase, u.body])).toEqual([['investigating', 'We are looking into failing writes.']]);
+    const resolved = (await rendered('quiet')).summary;
+    expect(resolved.incidents).toEqual([]);
+    expect(resolved.status.indicator).toBe('none');
+    expect(resolved.components.map((c: { status: string }) => c.status)).toEqual(['operational']);
+
+    await movePhase(inc.ref, 'identified'); // reopened: what the public was last told, and down again
+    expect((await state('quiet')).incidents[0]).toMatchObject({ id: inc.id, phase: 'investigating', resolvedAt: null, components: [{ id: dbC.id, status: 'major_outage' }] });
+    expect((await rendered('quiet')).summary.status.indicator).toBe('critical');
+    await movePhase(inc.ref, 'resolved');
+  });
+
+  it('keeps the resolved time a gap in availability history when an incident is reopened', async () => {
+    const inc = await declare('Cache stampede');
+    await call('PUT', `/incidents/${inc.ref}/status-page`, { components: [{ componentId: billing.id, status: 'partial_outage' }] });
+    await post(inc.ref, 'public', 'Payments are failing for some customers.');
+    await tick();
+    const first = (await movePhase(inc.ref, 'resolved')).metrics.resolvedAt!;
+    expect((await segments(inc.id)).map((r) => r.to_at)).toEqual([first]); // resolving closed it
+    await tick();
+    await movePhase(inc.ref, 'investigating');
+    const rows = await segments(inc.id);
+    expect(rows.map((r) => [r.component_id, r.status, r.to_at])).toEqual([[billing.id, 'partial_outage', first], [billing.id, 'partial_outage', null]]);
+    expect(rows[1]!.from_at > first).toBe(true);
+    expect((await call('GET', `/incidents/${inc.ref}/status-page`)).body.components).toMatchObject([{ componentId: billing.id, status: 'partial_outage' }]);
+
+    // (Payments has earlier history from the first test.)
+    const history = () => state('billing', Date.now() + 1000).then((s) => s.components.find((c) => c.id === billing.id)!.history.filter((h) => h.from >= rows[0]!.from_at));
+    expect(await history()).toEqual([
+      { status: 'partial_outage', from: rows[0]!.from_at, to: first },
+      { status: 'partial_outage', from: rows[1]!.from_at, to: null },
+    ]);
+    await tick();
+    const second = (await movePhase(inc.ref, 'resolved')).metrics.resolvedAt!;
+    expect(await history()).toEqual([
+      { status: 'partial_outage', from: rows[0]!.from_at, to: first },
+      { status: 'partial_outage', from: rows[1]!.from_at, to: second },
+    ]);
+    // Resolved, what it affected stays on view in the war room but cannot change until it is reopened.
+    expect((await call('GET', `/incidents/${inc.ref}/status-page`)).body.components).toMatchObject([{ componentId: billing.id, status: 'partial_outage' }]);
+    const change = await call('PUT', `/incidents/${inc.ref}/status-page`, { components: [{ componentId: billing.id, status: 'major_outage' }] });
+    expect(change.status).toBe(409);
+    expect((await call('PUT', `/incidents/${inc.ref}/status-page`, { publicTitle: 'Payment errors', components: [{ componentId: billing.id, status: 'partial_outage' }] })).status).toBe(200);
+    expect(await segments(inc.id)).toHaveLength(2);
   });
 
   it('lets the revision notice deletions', async () => {

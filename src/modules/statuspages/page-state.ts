@@ -1,19 +1,28 @@
 // Builds the plain-data picture of one public page (model.ts PageState) from the database: what the
 // renderer, the Statuspage-shaped JSON and the static export all show. Only public words get in:
 // public status updates, public titles; never drills, never internal or stakeholder text.
-import type { Phase } from '../../shared/phases.js';
+import type { Locale, Phase } from '../../shared/phases.js';
 import type { Db } from '../../storage/db.js';
 import type { StatusComponentGroupsTable, StatusComponentsTable, StatusPagesTable } from '../../storage/schema.js';
 import {
   type ComponentStatus, type ImpactStatus, impactOf, type MaintenanceStatus, type PageState, type PublicComponent,
   type PublicIncident, type PublicMaintenance, type PublicPage, worseStatus,
 } from './model.js';
+import { STRINGS } from './render/i18n.js';
 import * as repo from './statuspages.repo.js';
 import { componentHistory, componentStatusNow, HISTORY_DAYS, maintenanceStatus } from './status-history.js';
 
 const DAY_MS = 86_400_000;
 /** Incidents and maintenance stay on the page this long after they end. */
 export const PAST_DAYS = 365;
+
+/**
+ * The title the public sees of an incident: the one written for them, else a neutral one in the
+ * reader's language. The incident's own title is internal and never leaves the server.
+ */
+export function publicTitleOf(row: { public_title: string | null }, locale: Locale): string {
+  return row.public_title ?? (STRINGS[locale] ?? STRINGS.en).untitledIncident;
+}
 
 /** The page's own fields as readers see them. */
 export function publicPage(p: StatusPagesTable): PublicPage {
@@ -63,13 +72,13 @@ export async function loadPageState(db: Db, page: StatusPagesTable, now: number,
   return {
     page: publicPage(page), baseUrl: opts.baseUrl, subscribeAction: opts.subscribeAction, builtAt: new Date(now).toISOString(),
     components, groups: groupsOut,
-    incidents: await publicIncidents(db, segments, ids, pastSince),
+    incidents: await publicIncidents(db, segments, ids, pastSince, publicPage(page).locale),
     maintenances: await publicMaintenances(db, page.id, pastSince, now),
   };
 }
 
 /** Incidents (not drills) with a public update, that affected a component of the page in the period; newest first. */
-async function publicIncidents(db: Db, segments: repo.SegmentRow[], componentOrder: string[], since: string): Promise<PublicIncident[]> {
+async function publicIncidents(db: Db, segments: repo.SegmentRow[], componentOrder: string[], since: string, locale: Locale): Promise<PublicIncident[]> {
   const byIncident = new Map<string, repo.SegmentRow[]>();
   for (const s of segments) {
     if (s.drill) continue;
@@ -94,6 +103,10 @@ async function publicIncidents(db: Db, segments: repo.SegmentRow[], componentOrd
       else if (u.phase !== 'resolved') monitoringAt = null;
       resolvedAt = u.phase === 'resolved' ? (resolvedAt ?? u.created_at) : null;
     }
+    // Resolving the incident ends it in public too, even when nobody posted a public "resolved";
+    // reopened (resolved_at cleared), it shows what the newest public update said again.
+    const phase: Phase = first.resolved_at ? 'resolved' : newest.phase as Phase;
+    if (first.resolved_at) resolvedAt = first.resolved_at;
     let worst: ComponentStatus = 'operational';
     const statusNow = new Map<string, ComponentStatus>();
     let changedAt = newest.created_at;
@@ -104,8 +117,9 @@ async function publicIncidents(db: Db, segments: repo.SegmentRow[], componentOrd
       statusNow.set(s.component_id, open ? worseStatus(before, s.status as ImpactStatus) : before);
       for (const t of [s.from_at, s.to_at]) if (t && t > changedAt) changedAt = t;
     }
+    if (first.resolved_at && first.resolved_at > changedAt) changedAt = first.resolved_at;
     out.push({
-      id: incidentId, number: Number(first.number), title: first.public_title ?? first.title, phase: newest.phase as Phase, impact: impactOf(worst),
+      id: incidentId, number: Number(first.number), title: publicTitleOf(first, locale), phase, impact: impactOf(worst),
       createdAt: first.declared_at, updatedAt: changedAt, monitoringAt, resolvedAt,
       updates: said.map((u) => ({ id: u.id, phase: u.phase as Phase, body: u.body, createdAt: u.created_at })).reverse(),
       components: componentOrder.filter((id) => statusNow.has(id)).map((id) => ({ id, status: statusNow.get(id)! })),
@@ -116,7 +130,7 @@ async function publicIncidents(db: Db, segments: repo.SegmentRow[], componentOrd
 
 /** Upcoming, active and past maintenance (cancelled included); the renderer sorts them into sections. */
 async function publicMaintenances(db: Db, pageId: string, since: string, now: number): Promise<PublicMaintenance[]> {
-  const rows = await repo.maintenancesOf(db, pageId, since);
+  const rows = await repo.maintenancesOf(db, pageId, since, new Date(now).toISOString());
   const parts = await repo.maintenanceParts(db, rows);
   return rows.map((m) => {
     const updates = parts.updates.get(m.id) ?? [];

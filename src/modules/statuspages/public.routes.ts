@@ -16,13 +16,14 @@ function securityPolicy(formAction: string): string {
   ].join('; ');
 }
 
-/** Paths that a custom status host never rewrites: the API, ingest and operations endpoints. */
-const NOT_REWRITTEN = /^\/(api\/v1(\/|$)|api\/v2\/alerts|v2\/enqueue|ingest\/|metrics|healthz|readyz|status\/)/;
+/** Paths a custom status host leaves alone: links that already name the page (/status/<slug>/…). */
+const NOT_REWRITTEN = /^\/status\//;
 
 /**
  * Rewrites a request for a custom status host (status.example.com/history.html) to its page's path
  * (/status/<slug>/history.html), and the main host's /api/v2/*.json to the first page's JSON API,
- * as Statuspage clients expect it at the root. Used as Fastify's rewriteUrl.
+ * as Statuspage clients expect it at the root. Used as Fastify's rewriteUrl. A custom host serves
+ * its page and nothing else: its /api/v1, /metrics or /ingest are the page's (and do not exist).
  */
 export function statusRewrite(snapshots: () => StatusSnapshots | undefined, req: { url?: string; headers: Record<string, string | string[] | undefined>; method?: string }): string {
   const url = req.url ?? '/';
@@ -45,7 +46,7 @@ function formAction(subscribeAction: string | null): string {
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, snap: PageSnapshot, file: ServedFile): FastifyReply {
-  reply.header('cache-control', CACHE_CONTROL).header('etag', file.etag).header('vary', 'Accept-Encoding');
+  reply.header('cache-control', CACHE_CONTROL).header('vary', 'Accept-Encoding');
   reply.header('content-security-policy', securityPolicy(formAction(snap.state.subscribeAction)));
   reply.header('x-content-type-options', 'nosniff');
   if (file.contentType.startsWith('application/json') || file.contentType.includes('xml')) {
@@ -53,11 +54,13 @@ function send(req: FastifyRequest, reply: FastifyReply, snap: PageSnapshot, file
     reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
   }
   if (snap.staleSince) reply.header('warning', '110 - "Response is Stale"');
+  const gzip = file.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? file.gzip : null;
+  const etag = gzip ? file.gzipEtag : file.etag;
+  reply.header('etag', etag);
   const inm = req.headers['if-none-match'];
-  if (inm && inm.split(',').some((t) => t.trim() === file.etag || t.trim() === `W/${file.etag}`)) return reply.code(304).send();
+  if (inm && (inm.trim() === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) return reply.code(304).send();
   reply.type(file.contentType);
-  const accepts = String(req.headers['accept-encoding'] ?? '');
-  if (file.gzip && /\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(file.gzip);
+  if (gzip) return reply.header('content-encoding', 'gzip').send(gzip);
   return reply.send(file.body);
 }
 
@@ -75,7 +78,7 @@ function lookup(snap: PageSnapshot, path: string): ServedFile | undefined {
 /** GET /status/:slug/* from memory. */
 export function publicStatusRoutes(ctx: AppContext) {
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    sendProblem(reply, req, new HttpProblem(404, 'Not found', 'No such status page or page file'));
+    sendProblem(reply, req, new HttpProblem(404, 'Not found', 'No such status page or page file', undefined, 'そのステータスページ（またはページ内のファイル）はありません'));
   const routeConfig = { config: { public: true, rateLimit: false }, schema: { hide: true } } as const;
 
   return async (app: FastifyInstance) => {

@@ -84,14 +84,40 @@ describe('status page snapshots', () => {
     expect(snapshots.page('acme')!.staleSince).toBeNull();
   });
 
+  it('gives up on a build the database never answers, marks the pages stale, and recovers', async () => {
+    const source = new FakeSource();
+    snapshots = new StatusSnapshots(source, new EventBus(), silent, { publicUrl: null, pollMs: 60_000, buildTimeoutMs: 200 });
+    await snapshots.start();
+    const hang = source.revision.bind(source);
+    source.revision = () => new Promise<string>(() => {}); // a black hole: no answer, no error
+    await snapshots.refresh(true);
+    expect(snapshots.page('acme')!.staleSince).not.toBeNull();
+    source.revision = hang;
+    await snapshots.refresh(true);
+    expect(snapshots.page('acme')!.staleSince).toBeNull();
+  });
+
+  it('skips a page deleted while the pages were being built, without calling the rest stale', async () => {
+    const source = new FakeSource();
+    snapshots = new StatusSnapshots(source, new EventBus(), silent, { publicUrl: null, pollMs: 60_000 });
+    await snapshots.start();
+    source.pageState = async () => { throw Object.assign(new Error('No status page p1'), { status: 404 }); };
+    await snapshots.refresh(true);
+    expect(snapshots.page('acme')).toBeNull();
+    expect(snapshots.all()).toHaveLength(0);
+  });
+
   it('rebuilds on a local event without waiting for the poll', async () => {
     const source = new FakeSource();
     const bus = new EventBus();
     snapshots = new StatusSnapshots(source, bus, silent, { publicUrl: null, pollMs: 60_000 });
     await snapshots.start();
+    bus.publish({ type: 'incident.alerts', at: new Date().toISOString() }); // an alert storm's events change nothing public
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(source.builds).toBe(1);
     bus.publish({ type: 'statuspage.changed', at: new Date().toISOString() });
     bus.publish({ type: 'incident.update_posted', at: new Date().toISOString() });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1200)); // builds are at least a second apart
     expect(source.builds).toBe(2); // two events, one rebuild
   });
 
@@ -101,8 +127,10 @@ describe('status page snapshots', () => {
     await snapshots.start();
     const s = () => snapshots!;
     expect(statusRewrite(s, { url: '/history.html', headers: { host: 'status.acme.test:8080' }, method: 'GET' })).toBe('/status/acme/history.html');
-    expect(statusRewrite(s, { url: '/api/v1/incidents', headers: { host: 'status.acme.test' }, method: 'GET' })).toBe('/api/v1/incidents');
-    expect(statusRewrite(s, { url: '/api/v2/alerts', headers: { host: 'status.acme.test' }, method: 'POST' })).toBe('/api/v2/alerts');
+    // The status host serves its page and nothing else: not the API, not metrics.
+    expect(statusRewrite(s, { url: '/api/v1/incidents', headers: { host: 'status.acme.test' }, method: 'GET' })).toBe('/status/acme/api/v1/incidents');
+    expect(statusRewrite(s, { url: '/metrics', headers: { host: 'STATUS.acme.test' }, method: 'GET' })).toBe('/status/acme/metrics');
+    expect(statusRewrite(s, { url: '/status/acme/unsubscribe?token=x', headers: { host: 'status.acme.test' }, method: 'POST' })).toBe('/status/acme/unsubscribe?token=x');
     expect(statusRewrite(s, { url: '/api/v2/summary.json', headers: { host: 'localhost:8080' }, method: 'GET' })).toBe('/status/acme/api/v2/summary.json');
     expect(statusRewrite(s, { url: '/incidents/INC-1', headers: { host: 'localhost:8080' }, method: 'GET' })).toBe('/incidents/INC-1');
   });

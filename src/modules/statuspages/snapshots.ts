@@ -15,6 +15,8 @@ export interface ServedFile {
   body: Buffer;
   gzip: Buffer | null;
   etag: string;
+  /** A strong validator differs per encoding. */
+  gzipEtag: string;
 }
 
 /** One page's current snapshot. */
@@ -44,20 +46,33 @@ export interface SnapshotOptions {
   subscriptions?: boolean;
   /** How often to ask the database whether anything changed (catches other nodes and the clock). */
   pollMs?: number;
-  /** Rebuild at least this often even when nothing changed (availability bars move at midnight, maintenance starts by the clock). */
+  /** Rebuild at least this often even when nothing changed (the availability bars move on at midnight). */
   maxAgeMs?: number;
   /** Called with every page's files after a rebuild that changed them (the periodic static export). */
   onRebuilt?: (snapshot: PageSnapshot) => Promise<void> | void;
+  /** How long a build may take before it counts as failed (default 15 s). */
+  buildTimeoutMs?: number;
+  /** Called with the slug of a page that is no longer served (deleted or renamed). */
+  onRemoved?: (slug: string) => Promise<void> | void;
 }
 
-/** Bus events after which public pages may look different. */
-const RELEVANT = /^(statuspage\.|incident\.)/;
+/** Bus events after which public pages may look different (not every incident event: an alert storm must not rebuild pages). */
+const RELEVANT = /^(statuspage\.|incident\.(update_posted|phase_changed|updated)$)/;
+/** Builds are at least this far apart, however many changes arrive. */
+const MIN_INTERVAL_MS = 1_000;
+/** A build that takes longer (a database that stopped answering without refusing) counts as failed. */
+const BUILD_TIMEOUT_MS = 15_000;
+
+/** A page that no longer exists (deleted between the index and its state): skipped, not a failure. */
+function isGone(err: unknown): boolean {
+  return (err as { status?: number } | null)?.status === 404;
+}
 
 export function fileFrom(file: SnapshotFile): ServedFile {
   const body = Buffer.from(file.body, 'utf8');
   const zipped = body.length > 512 ? gzipSync(body, { level: 6 }) : null;
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  return { contentType: file.contentType, body, gzip: zipped && zipped.length < body.length ? zipped : null, etag };
+  return { contentType: file.contentType, body, gzip: zipped && zipped.length < body.length ? zipped : null, etag, gzipEtag: etag.replace(/"$/, '-gz"') };
 }
 
 /** The live cache of every status page's snapshot. */
@@ -73,12 +88,16 @@ export class StatusSnapshots {
   private timer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private lastBuildStart = 0;
+  private generation = 0;
+  /** Per page, the ETags last handed to onRebuilt, so an unchanged page is not exported again. */
+  private exported = new Map<string, string>();
   private readonly pollMs: number;
   private readonly maxAgeMs: number;
 
   constructor(private readonly source: SnapshotSource, private readonly bus: EventBus, private readonly log: Logger, private readonly options: SnapshotOptions) {
     this.pollMs = options.pollMs ?? 5_000;
-    this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
   }
 
   /** Builds every page once, then keeps them fresh: on local events at once, else by polling the revision. */
@@ -86,11 +105,12 @@ export class StatusSnapshots {
     this.unsubscribe = this.bus.subscribe((e) => {
       if (!RELEVANT.test(e.type)) return;
       if (this.debounce) return;
-      // Several events of one change arrive together: build once for all of them.
+      // Several events of one change arrive together: build once for all of them, and not more than once a second.
+      const wait = Math.max(50, this.lastBuildStart + MIN_INTERVAL_MS - Date.now());
       this.debounce = setTimeout(() => {
         this.debounce = null;
         void this.refresh(true);
-      }, 50);
+      }, wait);
       this.debounce.unref();
     });
     await this.refresh(true);
@@ -102,7 +122,7 @@ export class StatusSnapshots {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     if (this.debounce) clearTimeout(this.debounce);
-    await this.building;
+    await this.building; // bounded by BUILD_TIMEOUT_MS
   }
 
   /**
@@ -152,7 +172,7 @@ export class StatusSnapshots {
     }
     this.building = (async () => {
       try {
-        await this.build(force);
+        await this.buildWithin(force, this.options.buildTimeoutMs ?? BUILD_TIMEOUT_MS);
       } finally {
         this.building = null;
       }
@@ -164,39 +184,83 @@ export class StatusSnapshots {
     return this.building;
   }
 
-  private async build(force: boolean): Promise<void> {
+  /** A build that has not finished after `ms` is given up on (its late result is ignored) and counts as a failure. */
+  private async buildWithin(force: boolean, ms: number): Promise<void> {
+    const generation = ++this.generation;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`status pages: no answer from the database within ${ms / 1000} s`)), ms);
+      timer.unref();
+    });
     const now = Date.now();
-    let revision: string;
+    this.lastBuildStart = now;
     try {
-      revision = await this.source.revision();
-      if (!force && revision === this.revision && now - this.builtAt < this.maxAgeMs && !this.failingSince) return;
-      const index = await this.source.servingIndex();
-      const next = new Map<string, PageSnapshot>();
-      for (const p of index) {
-        const baseUrl = this.baseUrl(p);
-        const state = await this.source.pageState(p.id, now, { baseUrl, subscribeAction: this.subscribeAction(p) });
-        next.set(p.slug, this.snapshot(p, state, null));
-      }
-      this.swap(next, index);
-      this.revision = revision;
-      this.builtAt = now;
-      if (this.failingSince) this.log.info({ since: this.failingSince }, 'status pages refreshed again');
-      this.failingSince = null;
+      const built = await Promise.race([this.build(force, now), timeout]);
+      if (built && generation === this.generation) await this.install(built, now);
     } catch (err) {
-      // Keep serving what we have; say on every page since when it could not be refreshed.
-      if (!this.failingSince) {
-        this.failingSince = new Date(now).toISOString();
-        this.log.error({ err }, 'status pages could not be refreshed; serving the last snapshot');
-        for (const [slug, s] of this.bySlug) this.bySlug.set(slug, this.snapshot({ id: s.pageId, slug: s.slug, host: s.host }, s.state, this.failingSince));
-      }
-      return;
+      if (generation === this.generation) await this.markStale(err, now);
+    } finally {
+      clearTimeout(timer);
     }
-    for (const s of this.bySlug.values()) {
+  }
+
+  /** Reads and renders every page; null when nothing changed since the last build. */
+  private async build(force: boolean, now: number) {
+    const revision = await this.source.revision();
+    if (!force && revision === this.revision && now - this.builtAt < this.maxAgeMs && !this.failingSince) return null;
+    const index = await this.source.servingIndex();
+    const next = new Map<string, PageSnapshot>();
+    for (const p of index) {
       try {
-        await this.options.onRebuilt?.(s);
+        const state = await this.source.pageState(p.id, now, { baseUrl: this.baseUrl(p), subscribeAction: this.subscribeAction(p) });
+        next.set(p.slug, this.snapshot(p, state, null));
       } catch (err) {
-        this.log.warn({ err, page: s.slug }, 'status page export failed');
+        if (!isGone(err)) throw err;
       }
+    }
+    return { revision, index: index.filter((p) => next.has(p.slug)), next };
+  }
+
+  private async install(built: { revision: string; index: { id: string; slug: string; host: string | null }[]; next: Map<string, PageSnapshot> }, now: number) {
+    const removed = [...this.bySlug.keys()].filter((slug) => !built.next.has(slug));
+    this.swap(built.next, built.index);
+    this.revision = built.revision;
+    this.builtAt = now;
+    if (this.failingSince) this.log.info({ since: this.failingSince }, 'status pages refreshed again');
+    this.failingSince = null;
+    for (const slug of removed) {
+      this.exported.delete(slug);
+      await this.hook(slug, () => this.options.onRemoved?.(slug));
+    }
+    await this.exportChanged();
+  }
+
+  /** Keep serving what we have; say on every page since when it could not be refreshed. */
+  private async markStale(err: unknown, now: number): Promise<void> {
+    if (this.failingSince) return;
+    this.failingSince = new Date(now).toISOString();
+    this.log.error({ err }, 'status pages could not be refreshed; serving the last snapshot');
+    for (const [slug, s] of this.bySlug) this.bySlug.set(slug, this.snapshot({ id: s.pageId, slug: s.slug, host: s.host }, s.state, this.failingSince));
+    await this.exportChanged();
+  }
+
+  /** Hands pages whose files changed to onRebuilt (the periodic export). */
+  private async exportChanged(): Promise<void> {
+    if (!this.options.onRebuilt) return;
+    for (const s of this.bySlug.values()) {
+      const signature = [...s.files.values()].map((f) => f.etag).join(',');
+      if (this.exported.get(s.slug) === signature) continue;
+      if (await this.hook(s.slug, () => this.options.onRebuilt?.(s))) this.exported.set(s.slug, signature);
+    }
+  }
+
+  private async hook(slug: string, fn: () => Promise<void> | void): Promise<boolean> {
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      this.log.warn({ err, page: slug }, 'status page export failed');
+      return false;
     }
   }
 

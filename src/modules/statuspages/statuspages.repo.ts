@@ -50,7 +50,7 @@ export function segmentsOf(db: Db, componentIds: string[], since: string) {
     .where((eb) => eb.or([
       eb('s.from_at', '>=', since),
       eb('s.to_at', '>=', since),
-      // Segments stay open after the incident resolves (its resolution ends them): those of incidents resolved long ago are history.
+      // Resolving closes segments; any left open (by an older version) end at the resolution: those of incidents resolved long ago are history.
       eb.and([eb('s.to_at', 'is', null), eb.or([eb('i.resolved_at', 'is', null), eb('i.resolved_at', '>=', since)])]),
     ]))
     .orderBy('s.from_at').orderBy('s.id')
@@ -81,10 +81,19 @@ export async function historyInputs(db: Db, componentIds: string[], since: strin
   return out;
 }
 
-/** Maintenances of a page that had not ended before `endedSince`, soonest first. */
-export function maintenancesOf(db: Db, pageId: string, endedSince: string, limit = 500) {
-  return db.selectFrom('status_maintenances').selectAll().where('page_id', '=', pageId).where('ends_at', '>=', endedSince)
-    .orderBy('starts_at').orderBy('id').limit(limit).execute();
+/**
+ * A page's maintenances that have not ended at `now` (upcoming and active: the soonest `limits.open`)
+ * and those that ended (over, completed or cancelled) since `endedSince` (the latest `limits.past`),
+ * soonest first. Asked apart, so a long past never pushes an upcoming window off the page.
+ */
+export async function maintenancesOf(db: Db, pageId: string, endedSince: string, now: string, limits = { open: 500, past: 200 }) {
+  const ofPage = db.selectFrom('status_maintenances').selectAll().where('page_id', '=', pageId);
+  const open = await ofPage.where('ends_at', '>', now).where('completed_at', 'is', null).where('cancelled_at', 'is', null)
+    .orderBy('starts_at').orderBy('id').limit(limits.open).execute();
+  const past = await ofPage.where('ends_at', '>=', endedSince)
+    .where((eb) => eb.or([eb('ends_at', '<=', now), eb('completed_at', 'is not', null), eb('cancelled_at', 'is not', null)]))
+    .orderBy('starts_at', 'desc').orderBy('id', 'desc').limit(limits.past).execute();
+  return [...past, ...open].sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id < b.id ? -1 : 1));
 }
 
 /** The components and updates (newest first) of these maintenances. */

@@ -23,13 +23,16 @@ export const MAX_LOGO_BYTES = 200 * 1024;
 const slug = z.string().max(64).regex(SLUG, 'must be lowercase letters and digits, with single hyphens between them (e.g. acme-cloud)')
   .describe('In the page’s address (/status/<slug>/); lowercase letters, digits and single hyphens');
 
-/** A lowercase DNS host name (not an IP address): status.example.com. */
+/**
+ * A lowercase DNS host name of its own: status.example.com. Not a single label (localhost, a
+ * machine's name), nor an IP address: the page would take over the server's own address.
+ */
 function isHostName(s: string): boolean {
   if (s.length > 253) return false;
   const labels = s.split('.');
-  return labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
+  return labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
 }
-const host = z.string().max(253).refine(isHostName, 'must be a lowercase DNS host name such as status.example.com')
+const host = z.string().max(253).refine(isHostName, 'must be a host name of its own such as status.example.com (lowercase, with a dot, not an IP address)')
   .describe('A host name of its own (status.example.com): requests for it are served this page at "/"');
 
 /** An https URL, or a base64 data: URI of a PNG, JPEG, GIF, WebP or SVG image of at most 200 kB. */
@@ -213,7 +216,7 @@ export type Maintenance = z.output<typeof MaintenanceSchema>;
 // ---- incidents on status pages ----
 
 export const IncidentLinksSchema = z.strictObject({
-  publicTitle: text(200).nullable().optional().describe('The title customers see; null goes back to the incident’s own title; absent keeps it'),
+  publicTitle: text(200).nullable().optional().describe('The title customers see; null: a neutral one (“Service disruption”), never the incident’s own title; absent keeps it'),
   components: z.array(z.strictObject({ componentId: id, status: ImpactStatusSchema })).max(200)
     .describe('Every component the incident affects now, with how badly; components left out are no longer affected'),
 });
@@ -223,7 +226,7 @@ export const IncidentFaceSchema = z.object({
   ref: z.string(),
   drill: z.boolean().describe('Drills never appear on a status page'),
   title: z.string(),
-  publicTitle: z.string().nullable().describe('null: the page shows the incident’s title'),
+  publicTitle: z.string().nullable().describe('null: the page shows a neutral title (“Service disruption”), never the incident’s own'),
   publicUpdates: z.number().describe('Public status updates posted; an incident appears on a page from its first'),
   firstPublicUpdateAt: z.string().nullable(),
   components: z.array(z.object({

@@ -25,6 +25,16 @@ type PageUpdate = z.output<typeof PageUpdateSchema>;
 
 const RECENT_MAINTENANCE_MS = 7 * 86_400_000;
 
+/** What a page is made of that `edit` changes: its table and its name in the audit log. */
+const EDITABLE = {
+  group: { table: 'status_component_groups', audit: 'status_component_group' },
+  component: { table: 'status_components', audit: 'status_component' },
+} as const;
+interface Editable {
+  group: StatusComponentGroupsTable;
+  component: StatusComponentsTable;
+}
+
 function pageOf(p: StatusPagesTable): Page {
   return {
     id: p.id, slug: p.slug, name: p.name, description: p.description, host: p.host, logoUrl: p.logo_url, brandColor: p.brand_color,
@@ -57,6 +67,8 @@ export class StatusPagesService {
   constructor(private readonly storage: Storage, private readonly bus: EventBus, incidents: IncidentsService, users: UserNames) {
     this.maintenances = new MaintenancesService(storage, bus, users, new JobQueue(storage));
     this.incidentLinks = new IncidentLinksService(storage, bus, incidents);
+    // Resolving ends an incident's segments and reopening starts new ones, in the phase change's transaction.
+    incidents.onPhaseChange((trx, change) => this.incidentLinks.followPhase(trx, change));
   }
 
   private get db(): Db {
@@ -209,6 +221,32 @@ export class StatusPagesService {
     });
   }
 
+  /**
+   * Edits one group or component of a page: each field `patch` sets goes to its column (`columns`
+   * maps field to column), with the audit event. A patch that sets nothing changes nothing and
+   * announces nothing; `out` shapes the row, edited or not, for the reply.
+   */
+  private async edit<K extends keyof typeof EDITABLE, P extends object, O>(
+    actor: Actor, ref: string, kind: K, id: string, patch: P, columns: { [F in keyof P]?: keyof Editable[K] & string },
+    out: (trx: Db, row: Editable[K], now: string) => Promise<O>, check?: (trx: Db, pageId: string) => Promise<void>,
+  ): Promise<O> {
+    const { table, audit } = EDITABLE[kind];
+    return this.change(async (trx, now) => {
+      const page = await requirePage(trx, ref);
+      const before = (kind === 'group' ? await this.requireGroup(trx, page.id, id) : await this.requireComponent(trx, page.id, id)) as Editable[K];
+      await check?.(trx, page.id);
+      const set: Record<string, unknown> = {};
+      for (const [field, column] of Object.entries(columns) as [keyof P, string][]) if (patch[field] !== undefined) set[column] = patch[field];
+      const changed = Object.keys(set).length > 0;
+      if (changed) {
+        await trx.updateTable(table).set({ ...set, updated_at: now }).where('id', '=', id).execute();
+        await recordAudit(trx, actor, { action: `${audit}.update`, targetType: audit, targetId: id, before, after: patch });
+      }
+      const row = changed ? { ...before, ...set, updated_at: now } : before;
+      return { result: await out(trx, row, now), pageIds: changed ? [page.id] : [] };
+    });
+  }
+
   // ---- groups ----
 
   private async requireGroup(trx: Db, pageId: string, id: string): Promise<StatusComponentGroupsTable> {
@@ -231,21 +269,8 @@ export class StatusPagesService {
   }
 
   async updateGroup(actor: Actor, ref: string, id: string, patch: z.output<typeof GroupUpdateSchema>) {
-    return this.change(async (trx, now) => {
-      const page = await requirePage(trx, ref);
-      const before = await this.requireGroup(trx, page.id, id);
-      const set: Partial<StatusComponentGroupsTable> = {};
-      if (patch.name !== undefined) set.name = patch.name;
-      if (patch.description !== undefined) set.description = patch.description;
-      if (patch.position !== undefined) set.position = patch.position;
-      const changed = Object.keys(set).length > 0;
-      if (changed) {
-        await trx.updateTable('status_component_groups').set({ ...set, updated_at: now }).where('id', '=', id).execute();
-        await recordAudit(trx, actor, { action: 'status_component_group.update', targetType: 'status_component_group', targetId: id, before, after: patch });
-      }
-      const row = changed ? { ...before, ...set, updated_at: now } : before;
-      return { result: groupOf(row, await repo.componentsOf(trx, page.id)), pageIds: changed ? [page.id] : [] };
-    });
+    return this.edit(actor, ref, 'group', id, patch, { name: 'name', description: 'description', position: 'position' },
+      async (trx, row) => groupOf(row, await repo.componentsOf(trx, row.page_id)));
   }
 
   /** Deletes a group; its components stay, ungrouped. */
@@ -291,23 +316,9 @@ export class StatusPagesService {
   }
 
   async updateComponent(actor: Actor, ref: string, id: string, patch: z.output<typeof ComponentUpdateSchema>): Promise<Component> {
-    return this.change(async (trx, now) => {
-      const page = await requirePage(trx, ref);
-      const before = await this.requireComponent(trx, page.id, id);
-      await this.checkGroup(trx, page.id, patch.groupId);
-      const set: Partial<StatusComponentsTable> = {};
-      if (patch.name !== undefined) set.name = patch.name;
-      if (patch.description !== undefined) set.description = patch.description;
-      if (patch.groupId !== undefined) set.group_id = patch.groupId;
-      if (patch.position !== undefined) set.position = patch.position;
-      const changed = Object.keys(set).length > 0;
-      if (changed) {
-        await trx.updateTable('status_components').set({ ...set, updated_at: now }).where('id', '=', id).execute();
-        await recordAudit(trx, actor, { action: 'status_component.update', targetType: 'status_component', targetId: id, before, after: patch });
-      }
-      const row = changed ? { ...before, ...set, updated_at: now } : before;
-      return { result: (await this.componentsOut(trx, [row], Date.parse(now)))[0]!, pageIds: changed ? [page.id] : [] };
-    });
+    return this.edit(actor, ref, 'component', id, patch, { name: 'name', description: 'description', groupId: 'group_id', position: 'position' },
+      async (trx, row, now) => (await this.componentsOut(trx, [row], Date.parse(now)))[0]!,
+      (trx, pageId) => this.checkGroup(trx, pageId, patch.groupId));
   }
 
   /** Deletes a component with its history, its incident links and its place in maintenance. */

@@ -1,6 +1,7 @@
-// Webhook subscribers and the admin API, over real HTTP with a loopback receiver, on SQLite and
-// PostgreSQL: signed deliveries, retries that keep their delivery id, maintenance announcements
-// (and stale jobs that announce nothing); then a server without SMTP, and the sign-up rate limit.
+// Webhook subscribers and the admin API, over real HTTP with a loopback receiver (webhookAllowPrivate),
+// on SQLite and PostgreSQL: signed deliveries, retries that keep their delivery id, maintenance
+// announcements (and stale jobs that announce nothing); then a server with the defaults: no SMTP,
+// webhooks refused for internal addresses, and rate limits per client address.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { DATABASE_KINDS } from '../../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
 import { startTestSmtp, type TestSmtp } from '../../../test/support/smtp.js';
 import { createPage, drain, linkedIncident, postUpdate, publicRequest, rowCounts, type TestPage } from '../../../test/support/status-subscribers.js';
+import { PRIVATE_ADDRESS_PROBLEM } from '../../plugins/channels/webhook/index.js';
 import { verifyWebhookSignature } from '../../plugins/channels/webhook/index.js';
 
 interface Hit {
@@ -42,7 +44,7 @@ describe.each(DATABASE_KINDS)('status page webhooks and admin API (%s)', (kind) 
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     smtp = await startTestSmtp();
-    ts = await startTestServer(kind, { smtpUrl: smtp.url, publicUrl: 'https://ops.example.com' });
+    ts = await startTestServer(kind, { smtpUrl: smtp.url, publicUrl: 'https://ops.example.com', webhookAllowPrivate: true });
     page = await createPage(ts, 'acme', ['API', 'Billing']);
   });
   afterAll(async () => {
@@ -109,7 +111,7 @@ describe.each(DATABASE_KINDS)('status page webhooks and admin API (%s)', (kind) 
     const p = first.json;
     expect(p.meta.unsubscribe).toMatch(/^https:\/\/ops\.example\.com\/status\/acme\/unsubscribe\?token=u\./);
     expect(p.meta.documentation).toMatch(/^https:\/\//);
-    expect(p.page).toMatchObject({ id: page.id, status_indicator: 'critical', status_description: 'Major System Outage' });
+    expect(p.page).toMatchObject({ id: page.id, status_indicator: 'critical', status_description: 'Major Service Outage' });
     expect(p.incident).toMatchObject({
       id: inc.id, name: 'API unavailable', status: 'investigating', impact: 'critical', page_id: page.id,
       shortlink: `https://ops.example.com/status/acme/incidents/${inc.id}.html`,
@@ -213,15 +215,15 @@ describe.each(DATABASE_KINDS)('status page webhooks and admin API (%s)', (kind) 
   });
 });
 
-describe('status page subscriptions without SMTP (sqlite)', () => {
+describe('status page subscriptions with the default settings (sqlite)', () => {
   let ts: TestServer;
   beforeAll(async () => {
-    ts = await startTestServer('sqlite', { subscribeRateLimitPerMinute: 3 });
+    ts = await startTestServer('sqlite', { subscribeRateLimitPerMinute: 3, rateLimitPerMinute: 40 });
     await createPage(ts, 'acme', ['API'], { locale: 'ja' });
   });
   afterAll(async () => ts?.close());
 
-  it('says e-mail subscriptions are unavailable, stores nothing, and limits sign-ups per address', async () => {
+  it('says e-mail subscriptions are unavailable, stores nothing, and limits sign-ups per address, whatever Authorization says', async () => {
     const before = await rowCounts(ts);
     const form = await publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', 'ann@example.org']] });
     expect(form.status).toBe(503);
@@ -233,9 +235,45 @@ describe('status page subscriptions without SMTP (sqlite)', () => {
     expect(admin.status).toBe(409);
     expect(await rowCounts(ts)).toEqual(before);
 
-    expect((await publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', 'ann@example.org']] })).status).toBe(503);
-    const limited = await publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', 'ann@example.org']], headers: { 'accept-language': 'en' } });
+    // A made-up Authorization header (these routes never read it) does not buy a fresh budget.
+    const third = await publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', 'ann@example.org']], headers: { authorization: 'Bearer made-up-1' } });
+    expect(third.status).toBe(503);
+    const limited = await publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', 'ann@example.org']], headers: { 'accept-language': 'en', authorization: 'Bearer made-up-2' } });
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Too many attempts');
+  });
+
+  it('limits link requests per address too, whatever Authorization says', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) {
+      statuses.push((await publicRequest(ts, 'GET', '/status/acme/unsubscribe?token=garbage', { headers: { authorization: `Bearer made-up-${i}` } })).status);
+    }
+    expect(statuses.slice(0, 40).every((s) => s === 400)).toBe(true);
+    expect(statuses[40]).toBe(429);
+  });
+
+  it('refuses webhooks to loopback, private and link-local addresses, when added and when delivered', async () => {
+    const api = (body: unknown, lang = 'en') => ts.call('POST', '/api/v1/status-pages/acme/subscribers', { token: ts.admin.token, body, headers: { 'accept-language': lang } });
+    const before = await rowCounts(ts);
+    for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/x', 'http://10.0.0.7/x', 'http://localhost:9/x', 'http://2130706433/x', 'http://[::ffff:192.168.0.1]/x']) {
+      const res = await api({ kind: 'webhook', url });
+      expect(res.status, url).toBe(400);
+      expect(res.body.errors, url).toEqual([{ field: 'body.url', message: PRIVATE_ADDRESS_PROBLEM }]);
+    }
+    const ja = await api({ kind: 'webhook', url: 'http://127.0.0.1:9/hook' }, 'ja');
+    expect(ja.body.errors[0].message).toMatch(/^ループバック・プライベート・リンクローカル/);
+    expect(await rowCounts(ts)).toEqual(before);
+
+    // Added for a public address whose name later moves inside (simulated by changing the stored URL): the delivery fails for good.
+    const created = await api({ kind: 'webhook', url: 'http://192.0.2.10/hook' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const db = ts.server.ctx.storage.db;
+    await db.updateTable('status_subscribers').set({ target: 'http://169.254.169.254/hook' }).where('id', '=', created.body.id).execute();
+    const test = await ts.call('POST', `/api/v1/status-pages/acme/subscribers/${created.body.id}/test`, { token: ts.admin.token });
+    expect(test.status).toBe(202);
+    await drain(ts);
+    const job = await db.selectFrom('jobs').selectAll().where('id', '=', test.body.deliveryId).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(job.last_error).toContain('loopback, private or link-local');
   });
 });

@@ -5,7 +5,9 @@ import type { StatusMaintenancesTable } from '../../storage/schema.js';
 import { maintenanceJobIsStale } from './subscribers.notify.js';
 import { confirmMessage, formatTime, incidentMessage, maintenanceMessage } from './subscribers.messages.js';
 import { renderSubscriberPage } from './subscribers.pages.js';
+import { PageStateCache, STATE_TTL_MS } from './subscribers.state-cache.js';
 import { CONFIRM_TTL_MS, SubscriberTokens } from './subscribers.tokens.js';
+import type { PageState } from './model.js';
 
 describe('subscriber tokens', () => {
   const tokens = new SubscriberTokens(Buffer.alloc(32, 7));
@@ -26,6 +28,28 @@ describe('subscriber tokens', () => {
     for (const bad of [t.replace('sub1', 'sub2'), t.replace('.0.', '.9.'), t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A'), `${t}x`, '', 'u.sub1.0', null, 42, [t]]) {
       expect(tokens.verify('unsubscribe', 'page1', bad)).toBeNull();
     }
+  });
+});
+
+describe('page states shared by the deliveries of one event', () => {
+  it('loads a page once per event within a few seconds, again after that or after a failure', async () => {
+    const cache = new PageStateCache();
+    let loads = 0;
+    const load = async () => ({ n: ++loads }) as unknown as PageState;
+    const t = Date.parse('2026-11-23T00:00:00Z');
+    const first = await Promise.all([1, 2, 3].map(() => cache.get('p1', 'update:u1', load, t)));
+    expect(loads).toBe(1);
+    expect(new Set(first).size).toBe(1);
+    await cache.get('p1', 'update:u1', load, t + STATE_TTL_MS - 1);
+    expect(loads).toBe(1);
+    await cache.get('p1', 'update:u2', load, t);
+    await cache.get('p2', 'update:u1', load, t);
+    expect(loads).toBe(3);
+    await cache.get('p1', 'update:u1', load, t + STATE_TTL_MS);
+    expect(loads).toBe(4);
+    await expect(cache.get('p3', 'e', async () => { throw new Error('db down'); }, t)).rejects.toThrow('db down');
+    await cache.get('p3', 'e', load, t + 1);
+    expect(loads).toBe(5);
   });
 });
 
@@ -105,5 +129,8 @@ describe('subscriber messages', () => {
     const ask = renderSubscriberPage({ kind: 'unsubscribeAsk', action: 'unsubscribe?token=u.a.0.b"' }, 'en', look, './');
     expect(ask).toContain('<form method="post" action="unsubscribe?token=u.a.0.b&quot;">');
     expect(renderSubscriberPage({ kind: 'badLink' }, 'en', look, '../')).toContain('<a href="../">Back to Acme &lt;Cloud&gt;</a>');
+    const confirm = renderSubscriberPage({ kind: 'confirmAsk', action: 'confirm?token=c.a.1.b' }, 'ja', look, '../');
+    expect(confirm).toContain('<form method="post" action="confirm?token=c.a.1.b"><button type="submit">登録を確定する</button></form>');
+    expect(confirm).not.toContain('<script');
   });
 });

@@ -3,6 +3,7 @@
 import type { ChannelMessage } from '../../plugins/channel.js';
 import { type Locale, type Phase, PHASE_PREFIX } from '../../shared/phases.js';
 import type { MaintenanceStatus } from './model.js';
+import { esc } from './render/escape.js';
 
 /** The page as messages name and link it. */
 export interface MessagePage {
@@ -62,9 +63,9 @@ const T = {
   en: {
     confirmSubject: (page: string) => `Confirm your subscription to ${page}`,
     confirmIntro: (page: string) => `Someone, hopefully you, asked for status updates from ${page} to be sent to this address.`,
-    confirmAction: 'To start receiving them, confirm within 48 hours:',
+    confirmAction: 'To start receiving them, open this link within 48 hours and press the button on the page it opens:',
     confirmButton: 'Confirm subscription',
-    confirmIgnore: 'If this was not you, ignore this message: nothing more will be sent unless the link is opened.',
+    confirmIgnore: 'If this was not you, ignore this message: nothing more will be sent unless the subscription is confirmed.',
     testSubject: (page: string) => `Test message — ${page}`,
     testBody: (page: string) => `This is a test message from ${page}. Your subscription works.`,
     posted: 'Posted',
@@ -78,9 +79,9 @@ const T = {
   ja: {
     confirmSubject: (page: string) => `${page} の更新通知の登録確認`,
     confirmIntro: (page: string) => `このアドレスに ${page} の更新通知を送るよう申し込みがありました。`,
-    confirmAction: '通知を受け取るには、48 時間以内に次のリンクで登録を確定してください:',
+    confirmAction: '通知を受け取るには、48 時間以内に次のリンクを開き、表示されるページのボタンで登録を確定してください:',
     confirmButton: '登録を確定する',
-    confirmIgnore: 'お心当たりがない場合はこのメールを無視してください。リンクを開かない限り、これ以上は送られません。',
+    confirmIgnore: 'お心当たりがない場合はこのメールを無視してください。登録を確定しない限り、これ以上は送られません。',
     testSubject: (page: string) => `テストメッセージ — ${page}`,
     testBody: (page: string) => `${page} からのテストメッセージです。通知の登録は有効です。`,
     posted: '掲載日時',
@@ -113,10 +114,6 @@ function prefixed(locale: Locale, prefix: string, text: string): string {
   return locale === 'ja' ? prefix + text : `${prefix} ${text}`;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 /** Subjects are one line: whatever the title holds, line breaks and other controls become spaces. */
 function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 400);
@@ -137,16 +134,16 @@ function compose(locale: Locale, page: MessagePage, subject: string, blocks: Blo
   const color = /^#[0-9a-fA-F]{6}$/.test(page.brandColor) ? page.brandColor : '#444444';
   const html = (b: Block, small = false): string => {
     const style = small ? ' style="font-size:12px;color:#666666"' : '';
-    if ('p' in b) return `<p${style}>${escapeHtml(b.p).replace(/\n/g, '<br>')}</p>`;
-    if ('field' in b) return `<p${style}><strong>${escapeHtml(b.field)}:</strong> ${escapeHtml(b.value)}</p>`;
-    return `<p${style}><a href="${escapeHtml(b.href)}" style="color:${color}">${escapeHtml(b.link)}</a></p>`;
+    if ('p' in b) return `<p${style}>${esc(b.p).replace(/\n/g, '<br>')}</p>`;
+    if ('field' in b) return `<p${style}><strong>${esc(b.field)}:</strong> ${esc(b.value)}</p>`;
+    return `<p${style}><a href="${esc(b.href)}" style="color:${color}">${esc(b.link)}</a></p>`;
   };
   const body = [
-    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>`,
     `<body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI','Hiragino Sans',Meiryo,sans-serif;line-height:1.5;color:#222222">`,
     `<div style="max-width:600px;border-top:4px solid ${color};padding-top:8px">`,
-    `<p style="font-size:14px;color:#666666"><a href="${escapeHtml(page.url)}" style="color:#666666">${escapeHtml(page.name)}</a></p>`,
-    `<h1 style="font-size:18px">${escapeHtml(subject)}</h1>`,
+    `<p style="font-size:14px;color:#666666"><a href="${esc(page.url)}" style="color:#666666">${esc(page.name)}</a></p>`,
+    `<h1 style="font-size:18px">${esc(subject)}</h1>`,
     ...blocks.map((b) => html(b)),
     ...(footer.length ? ['<hr style="border:0;border-top:1px solid #dddddd">', ...footer.map((b) => html(b, true))] : []),
     '</div></body></html>',

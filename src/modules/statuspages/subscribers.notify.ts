@@ -11,7 +11,7 @@ import type { Locale, Phase } from '../../shared/phases.js';
 import type { Storage } from '../../storage/db.js';
 import type { StatusMaintenancesTable, StatusPagesTable, StatusSubscribersTable } from '../../storage/schema.js';
 import type { MaintenanceStatus, PageState } from './model.js';
-import { loadPageState } from './page-state.js';
+import { loadPageState, publicTitleOf } from './page-state.js';
 import { pageIndicator } from './render/derive.js';
 import type { SubscriberLinks } from './subscribers.links.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from './subscribers.messages.js';
 import { incidentPayload, maintenancePayload, type PayloadPage, testPayload } from './subscribers.payloads.js';
 import * as repo from './subscribers.repo.js';
+import { PageStateCache } from './subscribers.state-cache.js';
 import {
   type DeliverEvent, type DeliverJob, type IncidentUpdateJob, type MaintenanceEvent, type MaintenanceJobPayload, STATUSPAGE_DELIVER,
 } from './subscribers.jobs.js';
@@ -62,6 +63,8 @@ function follows(filterJson: string | null, components: Set<string>): boolean {
 /** Runs the subscriber jobs. */
 export class SubscriberNotifier {
   private readonly queue: JobQueue;
+  /** Page states for webhook payloads, shared for a few seconds by the deliveries of one event. */
+  private readonly states = new PageStateCache();
 
   constructor(
     private readonly storage: Storage,
@@ -157,7 +160,11 @@ export class SubscriberNotifier {
     const mpage: MessagePage = { name: page.name, url: this.links.pageUrl(page, locale), brandColor: page.brand_color, timeZone: page.time_zone };
     const names = (ids: { id: string; name: string }[]) => ids.filter((c) => !followed || followed.has(c.id)).map((c) => c.name);
     const now = nowIso();
-    const state = () => loadPageState(this.db, page, Date.now(), { baseUrl: this.links.pageRoot(page), subscribeAction: null });
+    // Loaded only for a webhook's payload; the deliveries of one event (eventKey) share one load.
+    const state = (eventKey?: string) => {
+      const load = () => loadPageState(this.db, page, Date.now(), { baseUrl: this.links.pageRoot(page), subscribeAction: null });
+      return eventKey ? this.states.get(page.id, eventKey, load) : load();
+    };
     const payloadPage = (s: PageState): PayloadPage => ({ id: page.id, name: page.name, url: this.links.pageRoot(page), indicator: pageIndicator(s) });
     const nameOf = new Map(all.map((c) => [c.id, c.name]));
 
@@ -170,16 +177,16 @@ export class SubscriberNotifier {
         const u = await repo.statusUpdateWithIncident(this.db, event.updateId);
         if (!u || u.audience !== 'public' || u.drill === 1) return null;
         const linked = (await repo.incidentComponents(this.db, u.incident_id)).filter((c) => c.page_id === page.id);
-        const title = u.public_title ?? u.title;
+        const title = publicTitleOf(u, locale);
         const url = this.links.incidentUrl(page, locale, u.incident_id);
         const message = incidentMessage(mpage, recipient, { title, phase: u.phase as Phase, body: u.body, postedAt: u.created_at, url, components: names(linked) });
         return {
           message,
           json: async () => {
-            const s = await state();
+            const s = await state(`update:${u.id}`);
             const pi = s.incidents.find((i) => i.id === u.incident_id);
             return incidentPayload(payloadPage(s), recipient.unsubscribeUrl, now, {
-              id: u.incident_id, name: pi?.title ?? title, status: u.phase as Phase, impact: pi?.impact ?? 'none',
+              id: u.incident_id, name: title, status: u.phase as Phase, impact: pi?.impact ?? 'none',
               createdAt: pi?.createdAt ?? u.created_at, updatedAt: pi?.updatedAt ?? u.created_at,
               monitoringAt: pi?.monitoringAt ?? null, resolvedAt: pi?.resolvedAt ?? null, shortlink: url,
               updates: (pi?.updates ?? [{ id: u.id, phase: u.phase as Phase, body: u.body, createdAt: u.created_at }])
@@ -206,7 +213,7 @@ export class SubscriberNotifier {
         return {
           message,
           json: async () => {
-            const s = await state();
+            const s = await state(`maintenance:${m.id}:${event.event}:${event.updateId ?? ''}`);
             const pm = s.maintenances.find((x) => x.id === m.id);
             const cutoff = update?.created_at ?? now;
             return maintenancePayload(payloadPage(s), recipient.unsubscribeUrl, now, {

@@ -3,15 +3,10 @@
 // "maintenance"), so receivers written for Statuspage read it with few changes. Pure.
 import type { Phase } from '../../shared/phases.js';
 import type { ComponentStatus, IncidentImpact, MaintenanceStatus, PageIndicator } from './model.js';
+import { INDICATOR_DESCRIPTION } from './render/json.js';
 
 /** Where receivers read how to verify and parse these payloads. */
 export const WEBHOOK_DOCUMENTATION = 'https://hikeshi.dev/docs/status-page-webhooks';
-
-/** Statuspage's words for each page indicator. */
-const INDICATOR_DESCRIPTION: Record<PageIndicator, string> = {
-  none: 'All Systems Operational', minor: 'Minor Service Outage', major: 'Partial System Outage',
-  critical: 'Major System Outage', maintenance: 'Service Under Maintenance',
-};
 
 /** The page as payloads describe it. */
 export interface PayloadPage {

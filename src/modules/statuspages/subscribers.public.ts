@@ -1,7 +1,8 @@
 // The public subscription endpoints of a status page: sign-up (no-JS HTML form or JSON), the
-// confirmation link and unsubscribe (a button page, and the RFC 8058 one-click POST). Nobody signs
-// in: these routes skip sessions entirely (config.public), so a form post from a browser that also
-// holds an admin session never meets the CSRF check, and they have their own, stricter rate limit.
+// confirmation link and unsubscribe (each a button page, and a POST that acts: the RFC 8058 one-click
+// POST for unsubscribe). Nobody signs in: these routes skip sessions entirely (config.public), so a
+// form post from a browser that also holds an admin session never meets the CSRF check, and they
+// have their own rate limits, keyed by address.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { errorHandler, type FieldError, HttpProblem, sendProblem } from '../../server/problem.js';
@@ -10,12 +11,27 @@ import type { Locale } from '../../shared/phases.js';
 import type { StatusPagesTable } from '../../storage/schema.js';
 import { type PageLook, pageStatus, renderSubscriberPage, type SubscriberPage } from './subscribers.pages.js';
 import { checkSignUp, FORM_FIELDS, JSON_FIELDS, type RawSignUp, rawFromJson } from './subscribers.schema.js';
-import { emailUnavailable, type Visitor } from './subscribers.service.js';
+import { emailUnavailable, type LinkOutcome, type Visitor } from './subscribers.service.js';
 
 /** The most a sign-up may post: an address and some component ids fit many times over. */
 export const SIGNUP_BODY_LIMIT = 8 * 1024;
 
-type SlugRequest = FastifyRequest<{ Params: { slug: string }; Querystring: { token?: unknown } }>;
+type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
+/** A link from an e-mail: under /status/<any slug>/, or at the root (a page's former custom host). */
+type LinkRequest = FastifyRequest<{ Params: { slug?: string }; Querystring: { token?: unknown } }>;
+
+/** The 404 of a sign-up for a page that does not exist. */
+function noSuchPage(): HttpProblem {
+  return new HttpProblem(404, 'Not found', 'No such status page', undefined, 'そのステータスページは存在しません');
+}
+
+/**
+ * Keyed by the client's address only: these routes skip auth, so the global key (the Authorization
+ * header first) would let a made-up header buy a fresh budget.
+ */
+function byAddress(req: FastifyRequest): string {
+  return req.ip;
+}
 
 /** A form body as field → values (repeatable fields keep every value); no prototype to pollute. */
 function formFields(text: string): Record<string, string[]> {
@@ -35,7 +51,7 @@ function readerLocale(req: FastifyRequest, fallback: string): Locale {
   return fallback === 'ja' ? 'ja' : 'en';
 }
 
-function lookOf(page: StatusPagesTable | undefined): PageLook | null {
+function lookOf(page: StatusPagesTable | null | undefined): PageLook | null {
   return page ? { name: page.name, brandColor: page.brand_color, locale: page.locale === 'ja' ? 'ja' : 'en' } : null;
 }
 
@@ -80,11 +96,26 @@ function pageErrors(ctx: AppContext, app: FastifyInstance, root: string, html: (
   });
 }
 
-/** POST /status/:slug/subscribe, GET /status/:slug/subscriptions/confirm, GET and POST /status/:slug/unsubscribe. */
+/**
+ * POST /status/:slug/subscribe; GET and POST /status/:slug/subscriptions/confirm and
+ * /status/:slug/unsubscribe (also at the root: /subscriptions/confirm, /unsubscribe).
+ */
 export function subscriberPublicRoutes(ctx: AppContext) {
   const svc = ctx.statusSubscribers;
   // Links carry tokens in the query string: these routes log only warnings and errors, never the URL of a success.
-  const linkRoute = { config: { public: true }, logLevel: 'warn' as const, schema: { hide: true } };
+  const linkRoute = { config: { public: true, rateLimit: { keyGenerator: byAddress } }, logLevel: 'warn' as const, schema: { hide: true } };
+
+  /** The page a link's URL names: only a hint (the token names the subscriber, whose page counts). */
+  const hinted = async (req: LinkRequest) => (req.params.slug === undefined ? undefined : svc.publicPage(req.params.slug));
+  /** Answers a link with a page: the subscriber's page and language when the token named them, else the URL's. */
+  const answer = (req: LinkRequest, reply: FastifyReply, shown: SubscriberPage, r: LinkOutcome<string>, hint: StatusPagesTable | undefined, relative: string) => {
+    const page = r.page ?? hint ?? null;
+    // Back to the page: relative when this URL is the page's own (also via its host), else where the page is now.
+    const root = !page || req.params.slug === page.slug ? relative : svc.links.pageRoot(page);
+    return sendPage(reply, shown, r.locale ?? readerLocale(req, page?.locale ?? 'en'), lookOf(page), root);
+  };
+  /** The same URL and token, for the button's form (relative: it works under any prefix). */
+  const sameLink = (last: string, req: LinkRequest) => `${last}?token=${encodeURIComponent(String(req.query.token))}`;
 
   return async (app: FastifyInstance) => {
     // ---- sign-up: a form body parser for this route only ----
@@ -98,13 +129,13 @@ export function subscriberPublicRoutes(ctx: AppContext) {
         config: {
           public: true,
           // Per address, not per session: each sign-up may send an e-mail to someone else.
-          rateLimit: { max: ctx.config.subscribeRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => req.ip },
+          rateLimit: { max: ctx.config.subscribeRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: byAddress },
         },
         schema: { hide: true },
       }, async (req: SlugRequest, reply) => {
         const form = isForm(req);
         const page = await svc.publicPage(req.params.slug);
-        if (!page) throw new HttpProblem(404, 'Not found', 'No such status page');
+        if (!page) throw noSuchPage();
         // Refuse before reading anything when e-mail cannot be sent: nothing would ever confirm.
         if (!svc.emailEnabled) throw emailUnavailable();
         let raw: RawSignUp;
@@ -128,50 +159,49 @@ export function subscriberPublicRoutes(ctx: AppContext) {
         return reply.code(202).send({
           status: 'pending',
           detail: shownLocale === 'ja'
-            ? 'このアドレスにメールが届く場合、登録確認のリンクを送りました。48 時間以内に開くと通知が始まります。'
-            : 'If the address can receive mail, a confirmation link was sent to it; the subscription starts once it is opened (within 48 hours).',
+            ? 'このアドレスにメールが届く場合、登録確認のリンクを送りました。48 時間以内にリンク先で登録を確定すると通知が始まります。'
+            : 'If the address can receive mail, a confirmation link was sent to it; the subscription starts once it is confirmed there (within 48 hours).',
         });
       });
     });
 
-    // ---- one-click unsubscribe: RFC 8058 clients POST multipart/form-data or a urlencoded form; the body is not needed ----
-    await app.register(async (scope) => {
+    // ---- links opened from e-mails: a GET only shows a button (link scanners such as Safe Links open
+    // every link in a mail), a POST acts. Any slug is accepted, and the root too (a page's former custom
+    // host): the token decides. ----
+    /** A scope for link routes: a body (an empty form, RFC 8058's multipart or urlencoded One-Click) is accepted and ignored. */
+    const linkScope = (root: string, routes: (scope: FastifyInstance) => void) => app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: SIGNUP_BODY_LIMIT }, (_req, _body, done) => done(null, null));
-      pageErrors(ctx, scope, './', () => true);
-      scope.post('/status/:slug/unsubscribe', linkRoute, async (req: SlugRequest, reply) => {
-        const page = await svc.publicPage(req.params.slug);
-        if (!page) throw new HttpProblem(404, 'Not found', 'No such status page');
-        const r = await svc.unsubscribe(page, req.query.token, visitor(req));
-        const locale = r.locale ?? readerLocale(req, page.locale);
-        return sendPage(reply, r.outcome === 'done' ? { kind: 'unsubscribed' } : { kind: 'badLink' }, locale, lookOf(page), './');
-      });
+      pageErrors(ctx, scope, root, () => true);
+      routes(scope);
     });
-
-    // ---- links opened from e-mails ----
-    await app.register(async (scope) => {
-      pageErrors(ctx, scope, '../', () => true);
-      scope.get('/status/:slug/subscriptions/confirm', linkRoute, async (req: SlugRequest, reply) => {
-        const page = await svc.publicPage(req.params.slug);
-        if (!page) throw new HttpProblem(404, 'Not found', 'No such status page');
-        const r = await svc.confirm(page, req.query.token, visitor(req));
-        const locale = r.locale ?? readerLocale(req, page.locale);
-        const shown: SubscriberPage = r.outcome === 'invalid' ? { kind: 'badLink' } : { kind: 'confirmed', already: r.outcome === 'already' };
-        return sendPage(reply, shown, locale, lookOf(page), '../');
+    for (const prefix of ['/status/:slug', '']) {
+      await linkScope('../', (scope) => {
+        scope.get(`${prefix}/subscriptions/confirm`, linkRoute, async (req: LinkRequest, reply) => {
+          const r = await svc.confirmTarget(req.query.token);
+          const shown: SubscriberPage = r.outcome === 'invalid' ? { kind: 'badLink' }
+            : r.outcome === 'already' ? { kind: 'confirmed', already: true } : { kind: 'confirmAsk', action: sameLink('confirm', req) };
+          return answer(req, reply, shown, r, await hinted(req), '../');
+        });
+        scope.post(`${prefix}/subscriptions/confirm`, linkRoute, async (req: LinkRequest, reply) => {
+          const r = await svc.confirm(req.query.token, visitor(req));
+          const shown: SubscriberPage = r.outcome === 'invalid' ? { kind: 'badLink' } : { kind: 'confirmed', already: r.outcome === 'already' };
+          return answer(req, reply, shown, r, await hinted(req), '../');
+        });
       });
-    });
-    await app.register(async (scope) => {
-      pageErrors(ctx, scope, './', () => true);
-      scope.get('/status/:slug/unsubscribe', linkRoute, async (req: SlugRequest, reply) => {
-        const page = await svc.publicPage(req.params.slug);
-        if (!page) throw new HttpProblem(404, 'Not found', 'No such status page');
-        const target = await svc.unsubscribeTarget(page, req.query.token);
-        const locale = target?.locale ?? readerLocale(req, page.locale);
-        const shown: SubscriberPage = target
-          ? { kind: 'unsubscribeAsk', action: `unsubscribe?token=${encodeURIComponent(String(req.query.token))}` }
-          : { kind: 'badLink' };
-        return sendPage(reply, shown, locale, lookOf(page), './');
+      await linkScope('./', (scope) => {
+        scope.get(`${prefix}/unsubscribe`, linkRoute, async (req: LinkRequest, reply) => {
+          const hint = await hinted(req);
+          const r = await svc.unsubscribeTarget(req.query.token, hint);
+          const shown: SubscriberPage = r.outcome === 'ask' ? { kind: 'unsubscribeAsk', action: sameLink('unsubscribe', req) } : { kind: 'badLink' };
+          return answer(req, reply, shown, r, hint, './');
+        });
+        scope.post(`${prefix}/unsubscribe`, linkRoute, async (req: LinkRequest, reply) => {
+          const hint = await hinted(req);
+          const r = await svc.unsubscribe(req.query.token, visitor(req), hint);
+          return answer(req, reply, r.outcome === 'done' ? { kind: 'unsubscribed' } : { kind: 'badLink' }, r, hint, './');
+        });
       });
-    });
+    }
   };
 }

@@ -1,15 +1,10 @@
 // Kysely queries of the subscriber side of the status pages room. No rules here.
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../storage/db.js';
-import type { StatusSubscribersTable } from '../../storage/schema.js';
+import type { Database, StatusSubscribersTable } from '../../storage/schema.js';
 
 /** A subscriber's state as people name it. */
 export type SubscriberState = 'pending' | 'active' | 'unsubscribed';
-
-/** A page by id or slug. */
-export async function findPage(db: Db, ref: string) {
-  return db.selectFrom('status_pages').selectAll().where((eb) => eb.or([eb('id', '=', ref), eb('slug', '=', ref)])).executeTakeFirst();
-}
 
 export async function findPageBySlug(db: Db, slug: string) {
   return db.selectFrom('status_pages').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -75,24 +70,23 @@ export async function statusUpdateWithIncident(db: Db, updateId: string) {
     .where('status_updates.id', '=', updateId).executeTakeFirst();
 }
 
+/** The components (id, page, name) whose ids `linked` selects, each once, by id. */
+function componentsIn(db: Db, linked: SelectQueryBuilder<Database, keyof Database, { component_id: string }>) {
+  return db.selectFrom('status_components').select(['id', 'page_id', 'name']).where('id', 'in', linked).orderBy('id').execute();
+}
+
 /** Every component an incident was ever linked to (segments open or closed), with its page. */
-export async function incidentComponents(db: Db, incidentId: string): Promise<{ id: string; page_id: string; name: string }[]> {
-  return db.selectFrom('status_incident_components')
-    .innerJoin('status_components', 'status_components.id', 'status_incident_components.component_id')
-    .select(['status_components.id', 'status_components.page_id', 'status_components.name'])
-    .where('status_incident_components.incident_id', '=', incidentId)
-    .distinct().orderBy('status_components.id').execute();
+export function incidentComponents(db: Db, incidentId: string): Promise<{ id: string; page_id: string; name: string }[]> {
+  return componentsIn(db, db.selectFrom('status_incident_components').select('component_id').where('incident_id', '=', incidentId));
 }
 
 export async function findMaintenance(db: Db, id: string) {
   return db.selectFrom('status_maintenances').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function maintenanceComponents(db: Db, maintenanceId: string): Promise<{ id: string; page_id: string; name: string }[]> {
-  return db.selectFrom('status_maintenance_components')
-    .innerJoin('status_components', 'status_components.id', 'status_maintenance_components.component_id')
-    .select(['status_components.id', 'status_components.page_id', 'status_components.name'])
-    .where('status_maintenance_components.maintenance_id', '=', maintenanceId).orderBy('status_components.id').execute();
+/** The components a maintenance covers, with their page. */
+export function maintenanceComponents(db: Db, maintenanceId: string): Promise<{ id: string; page_id: string; name: string }[]> {
+  return componentsIn(db, db.selectFrom('status_maintenance_components').select('component_id').where('maintenance_id', '=', maintenanceId));
 }
 
 export async function findMaintenanceUpdate(db: Db, id: string) {

@@ -13,12 +13,13 @@ import type { Locale } from '../../shared/phases.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { StatusPagesTable, StatusSubscribersTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { requirePage } from './guards.js';
 import { type DeliverJob, STATUSPAGE_DELIVER } from './subscribers.jobs.js';
 import { SubscriberLinks } from './subscribers.links.js';
 import { SubscriberNotifier } from './subscribers.notify.js';
 import * as repo from './subscribers.repo.js';
 import type { SignUp, Subscriber, SubscriberCreateSchema, SubscriberListQuery } from './subscribers.schema.js';
-import { SubscriberTokens } from './subscribers.tokens.js';
+import { SubscriberTokens, type TokenPurpose } from './subscribers.tokens.js';
 
 type Create = z.output<typeof SubscriberCreateSchema>;
 
@@ -35,14 +36,23 @@ function visitorActor(v: Visitor): Actor {
   return { type: 'system', userId: null, name: 'Status page visitor', role: 'viewer', ip: v.ip, requestId: v.requestId };
 }
 
+/** What a link's token leads to; `sub` is null for a subscriber removed since (see linkTarget). */
+interface LinkTarget {
+  sub: StatusSubscribersTable | null;
+  page: StatusPagesTable;
+}
+
+/** What a confirmation or unsubscribe link did, for the page that answers: the subscriber's language and page (null when unknown). */
+export interface LinkOutcome<O extends string> {
+  outcome: O;
+  locale: Locale | null;
+  page: StatusPagesTable | null;
+}
+
 /** The answer when e-mail cannot be sent at all (no smtpUrl): the form says so instead of pretending. */
 export function emailUnavailable(): HttpProblem {
   return new HttpProblem(503, 'Service unavailable', 'E-mail subscriptions are not available on this server (SMTP is not configured)',
     undefined, 'このサーバーではメールでの更新通知を利用できません（SMTP が設定されていません）');
-}
-
-function pageNotFound(ref: string): HttpProblem {
-  return new HttpProblem(404, 'Not found', `Status page ${ref} does not exist`, undefined, `ステータスページ ${ref} は存在しません`);
 }
 
 function subscriberNotFound(id: string): HttpProblem {
@@ -130,61 +140,76 @@ export class SubscribersService {
   }
 
   /**
-   * Confirms the subscriber a confirmation token names; `invalid` for a bogus, expired or withdrawn
-   * one (nothing changes). `locale` is the subscriber's language, for the page that answers.
+   * The subscriber a link's token names and that subscriber's page, or null when the token is not
+   * genuine. The page comes from the subscriber, not from the URL, and the token is verified for it:
+   * links in old e-mails (and the RFC 8058 URLs mail clients keep) still work after the page's slug
+   * or host changed. `hint` is the page the URL names, if any: a subscriber removed since the link
+   * was sent can only be checked against it.
    */
-  async confirm(page: StatusPagesTable, token: unknown, who: Visitor): Promise<{ outcome: 'confirmed' | 'already' | 'invalid'; locale: Locale | null }> {
-    const id = this.links.tokens.verify('confirm', page.id, token);
-    if (!id) return { outcome: 'invalid', locale: null };
+  private async linkTarget(db: Db, purpose: TokenPurpose, token: unknown, hint?: StatusPagesTable): Promise<LinkTarget | null> {
+    const id = this.links.tokens.claimedSubscriber(purpose, token);
+    if (!id) return null;
+    const sub = await repo.findSubscriber(db, id);
+    if (!sub) return hint && this.links.tokens.verify(purpose, hint.id, token) === id ? { sub: null, page: hint } : null;
+    if (this.links.tokens.verify(purpose, sub.page_id, token) !== id) return null;
+    const page = hint?.id === sub.page_id ? hint : await repo.findPageById(db, sub.page_id);
+    return page ? { sub, page } : null;
+  }
+
+  /**
+   * What a confirmation link would do, without doing it: `pending` means the reader is asked to
+   * press a button (link scanners such as Safe Links open every link in a mail; only a POST confirms).
+   */
+  async confirmTarget(token: unknown): Promise<LinkOutcome<'pending' | 'already' | 'invalid'>> {
+    const t = await this.linkTarget(this.db, 'confirm', token);
+    // Unsubscribed after the link was sent: the old link must not sign them up again.
+    if (!t?.sub || t.sub.unsubscribed_at) return { outcome: 'invalid', locale: null, page: null };
+    return { outcome: t.sub.confirmed_at ? 'already' : 'pending', locale: t.sub.locale as Locale, page: t.page };
+  }
+
+  /**
+   * Confirms the subscriber a confirmation token names; `invalid` for a bogus, expired or withdrawn
+   * one (nothing changes). `locale` is the subscriber's language and `page` its page, for the answer.
+   */
+  async confirm(token: unknown, who: Visitor): Promise<LinkOutcome<'confirmed' | 'already' | 'invalid'>> {
     return this.db.transaction().execute(async (trx) => {
-      const sub = await repo.findSubscriber(trx, id);
-      // Unsubscribed after the link was sent: the old link must not sign them up again.
-      if (!sub || sub.page_id !== page.id || sub.unsubscribed_at) return { outcome: 'invalid' as const, locale: null };
-      const locale = sub.locale as Locale;
-      if (sub.confirmed_at) return { outcome: 'already' as const, locale };
+      const t = await this.linkTarget(trx, 'confirm', token);
+      if (!t?.sub || t.sub.unsubscribed_at) return { outcome: 'invalid' as const, locale: null, page: null };
+      const locale = t.sub.locale as Locale;
+      if (t.sub.confirmed_at) return { outcome: 'already' as const, locale, page: t.page };
       const now = nowIso();
-      await repo.updateSubscriber(trx, id, { confirmed_at: now, updated_at: now });
-      await recordAudit(trx, visitorActor(who), { action: 'status_subscriber.confirm', targetType: 'status_subscriber', targetId: id });
-      return { outcome: 'confirmed' as const, locale };
+      await repo.updateSubscriber(trx, t.sub.id, { confirmed_at: now, updated_at: now });
+      await recordAudit(trx, visitorActor(who), { action: 'status_subscriber.confirm', targetType: 'status_subscriber', targetId: t.sub.id });
+      return { outcome: 'confirmed' as const, locale, page: t.page };
     });
   }
 
-  /** The language of the subscriber an unsubscribe token names, or null when the token is not genuine for this page. */
-  async unsubscribeTarget(page: StatusPagesTable, token: unknown): Promise<{ locale: Locale | null } | null> {
-    const id = this.links.tokens.verify('unsubscribe', page.id, token);
-    if (!id) return null;
-    const sub = await repo.findSubscriber(this.db, id);
-    if (sub && sub.page_id !== page.id) return null;
-    return { locale: (sub?.locale as Locale | undefined) ?? null };
+  /** Whether an unsubscribe token is genuine (`ask`: show the button), with the subscriber's language and page. */
+  async unsubscribeTarget(token: unknown, hint?: StatusPagesTable): Promise<LinkOutcome<'ask' | 'invalid'>> {
+    const t = await this.linkTarget(this.db, 'unsubscribe', token, hint);
+    if (!t) return { outcome: 'invalid', locale: null, page: null };
+    return { outcome: 'ask', locale: (t.sub?.locale as Locale | undefined) ?? null, page: t.page };
   }
 
   /** Unsubscribes the subscriber the token names; repeating it, or for a removed subscriber, is still `done`. */
-  async unsubscribe(page: StatusPagesTable, token: unknown, who: Visitor): Promise<{ outcome: 'done' | 'invalid'; locale: Locale | null }> {
-    const id = this.links.tokens.verify('unsubscribe', page.id, token);
-    if (!id) return { outcome: 'invalid', locale: null };
+  async unsubscribe(token: unknown, who: Visitor, hint?: StatusPagesTable): Promise<LinkOutcome<'done' | 'invalid'>> {
     return this.db.transaction().execute(async (trx) => {
-      const sub = await repo.findSubscriber(trx, id);
-      if (!sub) return { outcome: 'done' as const, locale: null };
-      if (sub.page_id !== page.id) return { outcome: 'invalid' as const, locale: null };
-      const locale = sub.locale as Locale;
-      if (sub.unsubscribed_at) return { outcome: 'done' as const, locale };
+      const t = await this.linkTarget(trx, 'unsubscribe', token, hint);
+      if (!t) return { outcome: 'invalid' as const, locale: null, page: null };
+      if (!t.sub) return { outcome: 'done' as const, locale: null, page: t.page };
+      const locale = t.sub.locale as Locale;
+      if (t.sub.unsubscribed_at) return { outcome: 'done' as const, locale, page: t.page };
       const now = nowIso();
-      await repo.updateSubscriber(trx, id, { unsubscribed_at: now, updated_at: now });
-      await recordAudit(trx, visitorActor(who), { action: 'status_subscriber.unsubscribe', targetType: 'status_subscriber', targetId: id });
-      return { outcome: 'done' as const, locale };
+      await repo.updateSubscriber(trx, t.sub.id, { unsubscribed_at: now, updated_at: now });
+      await recordAudit(trx, visitorActor(who), { action: 'status_subscriber.unsubscribe', targetType: 'status_subscriber', targetId: t.sub.id });
+      return { outcome: 'done' as const, locale, page: t.page };
     });
   }
 
   // ---- admin ----
 
-  private async page(ref: string): Promise<StatusPagesTable> {
-    const page = await repo.findPage(this.db, ref);
-    if (!page) throw pageNotFound(ref);
-    return page;
-  }
-
   async list(pageRef: string, q: z.output<typeof SubscriberListQuery>) {
-    const page = await this.page(pageRef);
+    const page = await requirePage(this.db, pageRef);
     const rows = await repo.listSubscribers(this.db, page.id, q);
     return {
       subscribers: rows.map(toApi),
@@ -198,11 +223,16 @@ export class SubscribersService {
    * stored sealed. An e-mail address still has to confirm (double opt-in): it is sent the confirmation.
    */
   async create(actor: Actor, pageRef: string, input: Create): Promise<Subscriber & { secret?: string }> {
-    const page = await this.page(pageRef);
+    const page = await requirePage(this.db, pageRef);
     const known = await this.componentIds(page.id);
     const bad = (input.componentIds ?? []).findIndex((c) => !known.has(c));
     if (bad >= 0) {
       throw new HttpProblem(400, 'Invalid request', `body.componentIds.${bad}: is not a component of this page`, [{ field: `body.componentIds.${bad}`, message: 'is not a component of this page' }]);
+    }
+    if (input.kind === 'webhook') {
+      // Checked here, not in the schema: it needs DNS. Deliveries check again (names may move).
+      const problem = await this.channels.webhook.targetProblem(input.url);
+      if (problem) throw new HttpProblem(400, 'Invalid request', `body.url: ${problem}`, [{ field: 'body.url', message: problem }]);
     }
     const componentIds = input.componentIds?.length ? [...new Set(input.componentIds)].sort() : null;
     const locale = input.locale ?? (page.locale as Locale);
@@ -233,7 +263,7 @@ export class SubscribersService {
   }
 
   async remove(actor: Actor, pageRef: string, id: string): Promise<void> {
-    const page = await this.page(pageRef);
+    const page = await requirePage(this.db, pageRef);
     await this.db.transaction().execute(async (trx) => {
       const sub = await repo.findSubscriber(trx, id);
       if (!sub || sub.page_id !== page.id) throw subscriberNotFound(id);
@@ -244,7 +274,7 @@ export class SubscribersService {
 
   /** Sends a test message through the outbox; the delivery id is what the receiver will see. */
   async test(actor: Actor, pageRef: string, id: string): Promise<{ deliveryId: string }> {
-    const page = await this.page(pageRef);
+    const page = await requirePage(this.db, pageRef);
     return this.db.transaction().execute(async (trx) => {
       const sub = await repo.findSubscriber(trx, id);
       if (!sub || sub.page_id !== page.id) throw subscriberNotFound(id);

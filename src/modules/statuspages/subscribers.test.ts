@@ -1,6 +1,6 @@
 // E-mail subscribers end to end, over real HTTP and a real SMTP server in-process, on SQLite and
-// PostgreSQL: double opt-in, notifications of public updates, per-component filters, drills, one-click
-// unsubscribe, and refusals that store nothing.
+// PostgreSQL: double opt-in (a button, never a bare GET), notifications of public updates, per-component
+// filters, drills, one-click unsubscribe, links that outlive a renamed page, and refusals that store nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { housekeeping } from '../../jobs/background.js';
 import { JobQueue } from '../../jobs/queue.js';
@@ -33,17 +33,18 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
   const mailsTo = (address: string): ReceivedMail[] => smtp.mails.filter((m) => m.to.includes(address));
   const signUp = (email: string, components: string[] = [], locale = 'en') =>
     publicRequest(ts, 'POST', '/status/acme/subscribe', { form: [['email', email], ...components.map((c): [string, string] => ['component', page.components[c]!]), ['locale', locale]] });
-  /** Signs up, runs the jobs, and opens the confirmation link from the mail. */
+  /** Signs up, runs the jobs, opens the confirmation link from the mail and presses its button. */
   const subscribed = async (email: string, components: string[] = [], locale = 'en') => {
     expect((await signUp(email, components, locale)).status).toBe(200);
     await drain(ts);
     const mail = mailsTo(email).at(-1)!;
-    const confirmed = await publicRequest(ts, 'GET', linkIn(textOf(mail), '/subscriptions/confirm'));
+    const confirmed = await publicRequest(ts, 'POST', linkIn(textOf(mail), '/subscriptions/confirm'), { rawForm: '' });
     expect(confirmed.status).toBe(200);
     return mail;
   };
+  const rowOf = (email: string) => ts.server.ctx.storage.db.selectFrom('status_subscribers').selectAll().where('target', '=', email).executeTakeFirstOrThrow();
 
-  it('double opt-in: only the confirmation goes out until the link is opened; then public updates arrive', async () => {
+  it('double opt-in: only the confirmation goes out until its button is pressed; then public updates arrive', async () => {
     const form = await signUp('ann@example.org', ['API']);
     expect(form.status).toBe(200);
     expect(form.type).toMatch(/^text\/html/);
@@ -63,9 +64,18 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
     const link = linkIn(textOf(confirmMail), '/subscriptions/confirm');
     expect(link).toMatch(/^\/status\/acme\/subscriptions\/confirm\?token=c\./);
 
-    const confirmed = await publicRequest(ts, 'GET', link);
+    // Opening the link (as a person, or a mail scanner such as Safe Links) only shows a button that posts back.
+    const opened = await publicRequest(ts, 'GET', link);
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain('Confirm your subscription');
+    expect(opened.text).toMatch(/<form method="post" action="confirm\?token=c\.[^"]+"><button type="submit">Confirm subscription<\/button><\/form>/);
+    expect((await rowOf('ann@example.org')).confirmed_at).toBeNull();
+    const action = new URL(/action="([^"]+)"/.exec(opened.text)![1]!.replace(/&amp;/g, '&'), `http://x${link}`);
+    const confirmed = await publicRequest(ts, 'POST', action.pathname + action.search, { rawForm: '' });
     expect(confirmed.status).toBe(200);
     expect(confirmed.text).toContain('Subscription confirmed');
+    expect((await rowOf('ann@example.org')).confirmed_at).not.toBeNull();
+    expect((await publicRequest(ts, 'POST', link)).text).toContain('Already confirmed');
     expect((await publicRequest(ts, 'GET', link)).text).toContain('Already confirmed');
 
     await postUpdate(ts, inc.ref, 'The cause is a full disk; we are freeing space.', 'public', 'identified');
@@ -175,7 +185,10 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
     await drain(ts);
     expect(mailsTo('hal@example.org')).toHaveLength(sent);
     // The confirmation link of an address that unsubscribed does not sign it up again.
-    expect((await publicRequest(ts, 'GET', linkIn(textOf(mailsTo('hal@example.org')[0]!), '/subscriptions/confirm'))).status).toBe(400);
+    const confirmLink = linkIn(textOf(mailsTo('hal@example.org')[0]!), '/subscriptions/confirm');
+    expect((await publicRequest(ts, 'GET', confirmLink)).status).toBe(400);
+    expect((await publicRequest(ts, 'POST', confirmLink)).status).toBe(400);
+    expect((await rowOf('hal@example.org')).unsubscribed_at).not.toBeNull();
   });
 
   it('refuses malformed sign-ups, naming the problem, and stores nothing', async () => {
@@ -221,6 +234,9 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
 
     expect((await publicRequest(ts, 'POST', '/status/acme/subscribe', { raw: 'email=ann@example.org', type: 'text/plain' })).status).toBe(415);
     expect((await publicRequest(ts, 'POST', '/status/nowhere/subscribe', { form: [['email', 'ann@example.org']] })).status).toBe(404);
+    const nowhereJa = await publicRequest(ts, 'POST', '/status/nowhere/subscribe', { json: { email: 'ann@example.org' }, headers: { 'accept-language': 'ja' } });
+    expect(nowhereJa.status).toBe(404);
+    expect(nowhereJa.json).toMatchObject({ title: '見つかりません', detail: 'そのステータスページは存在しません' });
     expect(await rowCounts(ts)).toEqual(before);
   });
 
@@ -240,11 +256,16 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
       tokens.issue('unsubscribe', row.page_id, row.id),
     ];
     for (const t of bad) {
-      const res = await publicRequest(ts, 'GET', `/status/acme/subscriptions/confirm?token=${encodeURIComponent(t)}`);
-      expect(res.status, t).toBe(400);
-      expect(res.text).toContain('This link is not valid');
+      for (const method of ['GET', 'POST']) {
+        const res = await publicRequest(ts, method, `/status/acme/subscriptions/confirm?token=${encodeURIComponent(t)}`);
+        expect(res.status, `${method} ${t}`).toBe(400);
+        expect(res.text).toContain('This link is not valid');
+      }
     }
-    expect((await publicRequest(ts, 'GET', `/status/globex/subscriptions/confirm?token=${encodeURIComponent(token)}`)).status).toBe(400);
+    // The token names the subscriber, and so the page: a genuine link under another slug shows (only shows) that page's button.
+    const elsewhere = await publicRequest(ts, 'GET', `/status/globex/subscriptions/confirm?token=${encodeURIComponent(token)}`);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.text).toContain('<a href="http://status.test/status/acme/">Back to Acme Cloud</a>');
     for (const t of ['garbage', tokens.issue('confirm', row.page_id, row.id), flip(tokens.issue('unsubscribe', row.page_id, row.id))]) {
       expect((await publicRequest(ts, 'POST', `/status/acme/unsubscribe?token=${encodeURIComponent(t)}`)).status, t).toBe(400);
       expect((await publicRequest(ts, 'GET', `/status/acme/unsubscribe?token=${encodeURIComponent(t)}`)).status, t).toBe(400);
@@ -253,7 +274,40 @@ describe.each(DATABASE_KINDS)('status page e-mail subscribers (%s)', (kind) => {
     expect(after).toEqual(row);
     expect(await rowCounts(ts)).toEqual(before);
     // The genuine link, within 48 hours, still works.
-    expect((await publicRequest(ts, 'GET', link)).status).toBe(200);
+    expect((await publicRequest(ts, 'POST', link)).text).toContain('Subscription confirmed');
+  });
+
+  it('links in mails already sent keep working after the page is renamed (RFC 8058 clients keep them)', async () => {
+    const initech = await createPage(ts, 'initech', ['API']);
+    expect((await publicRequest(ts, 'POST', '/status/initech/subscribe', { form: [['email', 'kim@example.org']] })).status).toBe(200);
+    await drain(ts);
+    const confirmLink = linkIn(textOf(mailsTo('kim@example.org')[0]!), '/subscriptions/confirm');
+    expect(confirmLink).toMatch(/^\/status\/initech\//);
+    const rename = async (slug: string) => {
+      const res = await ts.call('PATCH', `/api/v1/status-pages/${initech.id}`, { token: ts.admin.token, body: { slug } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    await rename('initrode');
+    const confirmed = await publicRequest(ts, 'POST', confirmLink);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain('Subscription confirmed');
+    // The way back goes to where the page is now.
+    expect(confirmed.text).toContain('<a href="http://status.test/status/initrode/">Back to Initech Cloud</a>');
+
+    const inc = await linkedIncident(ts, { ...initech, slug: 'initrode' }, { title: 'x', publicTitle: 'API errors', components: { API: 'partial_outage' } });
+    await postUpdate(ts, inc.ref, 'Some API calls fail.');
+    await drain(ts);
+    const target = new URL(mailsTo('kim@example.org').at(-1)!.headers['list-unsubscribe']!.replace(/^<|>$/g, ''));
+    expect(target.pathname).toBe('/status/initrode/unsubscribe');
+    await rename('initech-two');
+    expect((await publicRequest(ts, 'GET', target.pathname + target.search)).text).toContain('Unsubscribe?');
+    // What a mail client does with the List-Unsubscribe URL it stored: a POST, no cookies.
+    const done = await publicRequest(ts, 'POST', target.pathname + target.search, { rawForm: 'List-Unsubscribe=One-Click' });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('You are unsubscribed');
+    expect((await rowOf('kim@example.org')).unsubscribed_at).not.toBeNull();
+    // At the root too, as a request to a page's former custom host arrives (no longer rewritten).
+    expect((await publicRequest(ts, 'POST', `/unsubscribe${target.search}`)).text).toContain('You are unsubscribed');
   });
 
   // Last: it runs housekeeping as if a week had passed.

@@ -27,6 +27,16 @@ export class SubscriberTokens {
     return `${code}.${subscriberId}.${exp}.${this.mac(code, pageId, subscriberId, exp).toString('base64url')}`;
   }
 
+  /**
+   * The subscriber id a token for `purpose` claims, unverified: who to look up to learn the page the
+   * token must then be verified for (links outlive a page's slug and host, so the URL cannot say).
+   */
+  claimedSubscriber(purpose: TokenPurpose, token: unknown): string | null {
+    if (typeof token !== 'string' || token.length > 200) return null;
+    const m = TOKEN.exec(token);
+    return m && m[1] === PURPOSE_CODE[purpose] ? m[2]! : null;
+  }
+
   /** The subscriber id when `token` is a genuine, unexpired token for `purpose` on this page; null otherwise. */
   verify(purpose: TokenPurpose, pageId: string, token: unknown, now = Date.now()): string | null {
     if (typeof token !== 'string' || token.length > 200) return null;

@@ -3,7 +3,9 @@ import pg from 'pg';
 
 /** A pooled PostgreSQL connection. Several Hikeshi nodes may share one database. */
 export function postgresDialect(url: string, max = 10): { dialect: PostgresDialect; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A database that stops answering (a network black hole) must fail requests, not hang them:
+  // connecting gives up after 10 s, and TCP keep-alive notices a dead peer on idle connections.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, keepAlive: true });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // Nor may a checked-out one (pg emits 'error' on it with no listener attached): its query fails

@@ -30,10 +30,10 @@ export function StatusPageLinks({ incident, face, pages, onDone, onCancel }: {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      // The API keeps a public title when none is sent and cannot clear one: a cleared title becomes the incident's.
-      const title = publicTitle.trim() || (face.publicTitle ? incident.title : '');
+      // A cleared title is null: customers then read a neutral "Service disruption", never the internal title.
+      const title = publicTitle.trim();
       await api('PUT', `/incidents/${encodeURIComponent(incident.id)}/status-page`, {
-        ...(title ? { publicTitle: title } : {}),
+        ...(title ? { publicTitle: title } : face.publicTitle ? { publicTitle: null } : {}),
         components: Object.entries(impacts).map(([componentId, status]) => ({ componentId, status })),
       });
       onDone();
@@ -52,7 +52,7 @@ export function StatusPageLinks({ incident, face, pages, onDone, onCancel }: {
       <h3 id="status-links-h">{face.components.length ? t('statusPanel.edit') : t('statusPanel.link')}</h3>
       <FormError error={error} fields={['publicTitle']} />
       <Field id="public-title" label={t('statusPanel.publicTitle')} hint={t('statusPanel.publicTitleHint')} error={titleErr}>
-        <input id="public-title" value={publicTitle} placeholder={incident.title} onChange={(e) => setPublicTitle(e.target.value)} {...describedBy('public-title', titleErr, true)} />
+        <input id="public-title" value={publicTitle} placeholder={t('statusPanel.neutralTitle')} onChange={(e) => setPublicTitle(e.target.value)} {...describedBy('public-title', titleErr, true)} />
       </Field>
       {details === null ? <p className="muted">{t('app.loading')}</p> : details.length === 0 ? (
         <p className="muted">

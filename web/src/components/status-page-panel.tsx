@@ -53,7 +53,7 @@ export function StatusPagePanel({ incident, version, reload }: { incident: Incid
           ))}
         </p>
       ) : incident.phase !== 'resolved' ? (
-        <FirstPublicUpdate incident={incident} face={face} locale={pageLocale} reload={reload} />
+        <FirstPublicUpdate incident={incident} face={face} locale={pageLocale} needsLink={pages.length > 0 && (face?.components.length ?? 0) === 0} reload={reload} />
       ) : null}
 
       {face ? (
@@ -61,7 +61,7 @@ export function StatusPagePanel({ incident, version, reload }: { incident: Incid
           <dl className="facts public-face">
             <div>
               <dt>{t('statusPanel.publicTitle')}</dt>
-              <dd data-testid="public-title">{face.publicTitle ?? t('statusPanel.publicTitleFallback', { title: incident.title })}</dd>
+              <dd data-testid="public-title">{face.publicTitle ?? t('statusPanel.publicTitleFallback')}</dd>
             </div>
           </dl>
           {face.components.length === 0 ? <p className="muted small">{pages.length ? t('statusPanel.notLinked') : t('statusPanel.noPages')}</p> : (
@@ -83,8 +83,10 @@ export function StatusPagePanel({ incident, version, reload }: { incident: Incid
 }
 
 /** "No public word yet — 7 min" and the one action, with the words it will post (editable). */
-function FirstPublicUpdate({ incident, face, locale: pageLocale, reload }: {
-  incident: IncidentDetail; face: IncidentFace | null; locale: Locale | undefined; reload: () => void;
+function FirstPublicUpdate({ incident, face, locale: pageLocale, needsLink, reload }: {
+  incident: IncidentDetail; face: IncidentFace | null; locale: Locale | undefined;
+  /** Status pages exist but none of this incident's components is linked: the words would reach no page and no subscriber. */
+  needsLink: boolean; reload: () => void;
 }) {
   const { t, locale: myLocale, canAct } = useApp();
   const now = useNow(1000);
@@ -129,8 +131,9 @@ function FirstPublicUpdate({ incident, face, locale: pageLocale, reload }: {
             </Field>
           </div>
           {phase !== incident.phase ? <p className="notice small">{t('composer.phaseMoves', { phase: t(`phase.${phase}`) })}</p> : null}
+          {needsLink ? <p className="notice small" data-testid="first-needs-link">{t('statusPanel.linkFirst')}</p> : null}
           <div className="actions">
-            <button type="submit" className="primary big" disabled={busy || !body.trim()}>{t('statusPanel.postFirst')}</button>
+            <button type="submit" className="primary big" disabled={busy || !body.trim() || needsLink}>{t('statusPanel.postFirst')}</button>
           </div>
         </form>
       ) : null}

@@ -15,6 +15,8 @@ export interface Strings {
   impact: Record<IncidentImpact, string>;
   impactLine: (label: string) => string;
   phase: Record<Phase, string>;
+  /** The title of an incident nobody wrote a public title for (its own title is internal). */
+  untitledIncident: string;
   maintenanceStatus: Record<MaintenanceStatus, string>;
   statusLine: (label: string) => string;
   activeIncidents: string;
@@ -77,6 +79,7 @@ const en: Strings = {
   impact: { none: 'None', minor: 'Minor', major: 'Major', critical: 'Critical' },
   impactLine: (label) => `Impact: ${label}`,
   phase: { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' },
+  untitledIncident: 'Service disruption',
   maintenanceStatus: { scheduled: 'Scheduled', in_progress: 'In progress', verifying: 'Verifying', completed: 'Completed', cancelled: 'Cancelled' },
   statusLine: (label) => `Status: ${label}`,
   activeIncidents: 'Active incidents',
@@ -139,6 +142,7 @@ const ja: Strings = {
   impact: { none: 'なし', minor: '軽微', major: '重大', critical: '深刻' },
   impactLine: (label) => `影響度: ${label}`,
   phase: { investigating: '調査中', identified: '原因特定', monitoring: '経過観察', resolved: '復旧完了' },
+  untitledIncident: 'サービス障害',
   maintenanceStatus: { scheduled: '予定', in_progress: '実施中', verifying: '確認中', completed: '完了', cancelled: '中止' },
   statusLine: (label) => `状態: ${label}`,
   activeIncidents: '発生中の障害',

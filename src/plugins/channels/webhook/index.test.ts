@@ -1,10 +1,11 @@
-// The webhook channel against a real HTTP receiver on loopback: the signature a receiver verifies,
-// and which answers are retried, after how long, or given up.
+// The webhook channel against a real HTTP receiver on loopback (so with allowPrivate): the signature
+// a receiver verifies, which answers are retried, after how long, or given up; and, by default, no
+// delivery to loopback, private or link-local addresses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../channel.js';
-import { createWebhookChannel, parseRetryAfter, signWebhook, verifyWebhookSignature } from './index.js';
+import { createWebhookChannel, isPrivateAddress, parseRetryAfter, PRIVATE_ADDRESS_PROBLEM, signWebhook, verifyWebhookSignature } from './index.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -37,7 +38,7 @@ describe('webhook channel', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const send = (target = { url, secret: SECRET }, id = 'job-1') => createWebhookChannel({ timeoutMs: 300 }).send(message, target, id);
+  const send = (target = { url, secret: SECRET }, id = 'job-1') => createWebhookChannel({ timeoutMs: 300, allowPrivate: true }).send(message, target, id);
   async function failure(p: Promise<unknown>): Promise<DeliveryError> {
     const err = await p.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
@@ -104,6 +105,33 @@ describe('webhook channel', () => {
     expect((await failure(send({ url: 'http://127.0.0.1:1/x', secret: SECRET }))).permanent).toBe(false);
     for (const bad of ['ftp://example.com/x', 'file:///etc/passwd', 'not a url', 'https://user:pw@example.com/x']) {
       expect((await failure(send({ url: bad, secret: SECRET }))).permanent, bad).toBe(true);
+    }
+  });
+
+  it('by default refuses loopback, private and link-local receivers for good, sending nothing', async () => {
+    const strict = createWebhookChannel({ timeoutMs: 300 });
+    const port = new URL(url).port;
+    const count = received.length;
+    for (const target of [url, 'http://169.254.169.254/latest/meta-data/', `http://localhost:${port}/hooks/status`, `http://[::ffff:127.0.0.1]:${port}/x`]) {
+      const err = await failure(strict.send(message, { url: target, secret: SECRET }, 'job-private'));
+      expect(err.permanent, target).toBe(true);
+      expect(err.message, target).toContain(PRIVATE_ADDRESS_PROBLEM);
+      expect(await strict.targetProblem(target), target).toBe(PRIVATE_ADDRESS_PROBLEM);
+    }
+    expect(received.length).toBe(count);
+    expect(await strict.targetProblem('https://hooks.invalid/x')).toBeNull(); // does not resolve: checked again when sent
+    expect(await strict.targetProblem('http://192.0.2.1/x')).toBeNull();
+    expect(await strict.targetProblem('ftp://example.com/x')).toBe('must be an http or https URL');
+    expect(await createWebhookChannel({ allowPrivate: true }).targetProblem('http://169.254.169.254/')).toBeNull();
+  });
+
+  it('knows which addresses are internal, IPv4 inside IPv6 included', () => {
+    for (const a of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1',
+      '::', '::1', 'fd00::1', 'fc00::1', 'fe80::1', 'fe80::1%eth0', '::ffff:10.0.0.1', '::ffff:7f00:1', '64:ff9b::a9fe:a9fe', 'not an address']) {
+      expect(isPrivateAddress(a), a).toBe(true);
+    }
+    for (const a of ['8.8.8.8', '172.32.0.1', '192.0.2.1', '93.184.216.34', '2606:4700::1111', '64:ff9b::808:808', '::ffff:8.8.8.8']) {
+      expect(isPrivateAddress(a), a).toBe(false);
     }
   });
 

@@ -1,0 +1,70 @@
+// The second copy (principle 14): `hikeshi statuspage export` and the periodic export write the
+// same files the live server serves, and the copy follows deletions.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../test/support/server.js';
+import { runCli } from '../../cli/main.js';
+
+async function hikeshi(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  const out = { text: '', write: (c: string) => ((out.text += c), true) };
+  const err = { text: '', write: (c: string) => ((err.text += c), true) };
+  const code = await runCli(args, { stdout: out, stderr: err, env, stdin: Readable.from([]) });
+  return { code, out: out.text, err: err.text };
+}
+
+describe('status page export', () => {
+  let t: TestServer;
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hikeshi-export-test-'));
+    t = await startTestServer('sqlite', { statusExportDir: join(root, 'mirror') });
+    env = { HIKESHI_URL: t.url, HIKESHI_TOKEN: t.admin.token, HIKESHI_CONFIG_DIR: join(root, 'cfg') };
+  }, 30_000);
+  afterAll(async () => {
+    await t?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('has nothing to export before a page exists', async () => {
+    const r = await hikeshi(['statuspage', 'export', '--out', join(root, 'none')], env);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no status pages yet/);
+  });
+
+  it('writes the files the server serves, refuses a foreign directory, and keeps a mirror that follows deletes', async () => {
+    const token = t.admin.token;
+    expect((await t.call('POST', '/api/v1/status-pages', { token, body: { slug: 'acme', name: 'Acme Cloud' } })).status).toBe(201);
+    expect((await t.call('POST', '/api/v1/status-pages/acme/components', { token, body: { name: 'Checkout' } })).status).toBe(201);
+    await t.server.ctx.statusSnapshots.refresh(true);
+
+    const out = join(root, 'site');
+    const r = await hikeshi(['statuspage', 'export', '--out', out], env);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^acme: \d+ files written to /);
+    const live = await fetch(`${t.url}/status/acme/api/v2/summary.json`);
+    expect(readFileSync(join(out, 'api/v2/summary.json'), 'utf8')).toBe(await live.text());
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Checkout');
+    expect(existsSync(join(out, 'history.atom'))).toBe(true);
+
+    writeFileSync(join(root, 'thesis.tex'), 'precious');
+    const refused = await hikeshi(['statuspage', 'export', '--out', root], env);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/not empty/);
+    expect(readFileSync(join(root, 'thesis.tex'), 'utf8')).toBe('precious');
+
+    expect((await hikeshi(['statuspage', 'export', '--out', out, '--page', 'nope'], env)).code).toBe(1);
+
+    // The periodic mirror has the page, then loses it when the page is deleted.
+    const mirror = join(root, 'mirror', 'acme');
+    expect(readFileSync(join(mirror, 'index.html'), 'utf8')).toContain('Checkout');
+    expect((await t.call('DELETE', '/api/v1/status-pages/acme', { token })).status).toBe(204);
+    await t.server.ctx.statusSnapshots.refresh(true);
+    expect(existsSync(mirror)).toBe(false);
+  }, 30_000);
+});
