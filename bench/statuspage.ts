@@ -5,7 +5,7 @@
  * gzip. Traffic goes only to 127.0.0.1; every row has a fixed duration; the run stops by itself.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,17 +19,20 @@ import { readMemory, ServerProcess } from './lib/server-process.js';
 
 const NGINX = '/usr/sbin/nginx';
 
+const WRK = '/usr/bin/wrk';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    generator: { type: 'string', default: existsSync(WRK) ? 'wrk' : 'autocannon' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write('Usage: npm run bench:statuspage -- [--duration S (10)] [--connections N (10)]\n');
+  process.stdout.write('Usage: npm run bench:statuspage -- [--duration S (10)] [--connections N (10)] [--generator wrk|autocannon (wrk when installed)]\n');
   process.exit(0);
 }
+const generator = values.generator === 'wrk' ? 'wrk' : 'autocannon';
 const durationS = Number(values.duration);
 const connections = Number(values.connections);
 const log = (m: string) => process.stderr.write(`bench:statuspage: ${m}\n`);
@@ -120,11 +123,11 @@ http {
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/index.html`)).ok) break;
-    } catch { /* not yet */ }
+    const status = await fetch(`${url}/index.html`).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    if (i === 100) throw new Error(`nginx answers ${status} for /index.html: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -148,9 +151,38 @@ function nginxRss(pid: number): number | null {
   }
 }
 
-async function load(url: string, gzip: boolean, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds, headers: gzip ? { 'accept-encoding': 'gzip' } : {} });
+interface Load { rps: number; p50: number; p99: number; errors: number; kibps: number }
+
+/** wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds. */
+function ms(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
 }
+
+/**
+ * One row of load. wrk (C, from Debian) when installed: a JavaScript load generator spends more
+ * time parsing 60 kB answers than either server spends sending them, and would measure itself.
+ */
+async function load(url: string, gzip: boolean, seconds: number): Promise<Load> {
+  if (generator === 'autocannon') {
+    const r = await autocannon({ url, connections, duration: seconds, headers: gzip ? { 'accept-encoding': 'gzip' } : {} });
+    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, kibps: r.throughput.average / 1024 };
+  }
+  const args = ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(gzip ? ['-H', 'Accept-Encoding: gzip'] : []), url];
+  const out = execFileSync(WRK, args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+  const transfer = /Transfer\/sec:\s+([\d.]+)(KB|MB|GB|B)/.exec(out);
+  const kib = transfer ? Number(transfer[1]) * ({ B: 1 / 1024, KB: 1, MB: 1024, GB: 1024 * 1024 } as Record<string, number>)[transfer[2]!]! : NaN;
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = num(/Non-2xx or 3xx responses: (\d+)/) || 0;
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/), p50: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? ''), p99: ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? ''),
+    errors: errors + (socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0), kibps: kib,
+  };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '–');
 
 async function main(): Promise<void> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} not found: apt-get install -y nginx`);
@@ -167,6 +199,7 @@ async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'hikeshi-bench-export-'));
   cleanups.push(() => rmSync(out, { recursive: true, force: true }));
   await writeExport(out, exported.files, { slug: 'bench', builtAt: exported.builtAt });
+  chmodSync(out, 0o755); // nginx's workers run as an unprivileged user; mkdtemp made the folder 0700
   const nginx = await startNginx(out);
   cleanups.push(() => nginx.stop());
   const live: Target = { name: 'Hikeshi (live, from memory)', url: `${server.url}/status/bench`, pid: server.pid, stop: async () => {} };
@@ -181,18 +214,19 @@ async function main(): Promise<void> {
         await load(url, gzip, 2); // warm-up, not counted
         const r = await load(url, gzip, durationS);
         const rss = t === nginx ? nginxRss(t.pid) : readMemory(t.pid).rssMb;
-        results[t.name] = r.requests.average;
-        rows.push(`| ${t.name} | ${label} | ${gzip ? 'gzip' : 'identity'} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} | ${Math.round(r.throughput.average / 1024).toLocaleString('en')} | ${rss === null ? '–' : Math.round(rss)} |`);
-        log(`${t.name} ${label} ${gzip ? 'gzip' : ''}: ${Math.round(r.requests.average)} req/s`);
+        results[t.name] = r.rps;
+        rows.push(`| ${t.name} | ${label} | ${gzip ? 'gzip' : 'identity'} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${fmt(r.kibps)} | ${rss === null ? '–' : Math.round(rss)} |`);
+        log(`${t.name} ${label} ${gzip ? 'gzip' : ''}: ${Math.round(r.rps)} req/s`);
       }
       ratios.push(`- ${label}, ${gzip ? 'gzip' : 'identity'}: Hikeshi serves ${Math.round((100 * results[live.name]!) / results[nginx.name]!)}% of nginx's requests/s`);
     }
   }
+  const sizes = `HTML page ${Math.round(exported.files.find((f: { path: string }) => f.path === 'index.html').body.length / 1024)} kB, summary.json ${Math.round(exported.files.find((f: { path: string }) => f.path === 'api/v2/summary.json').body.length / 1024)} kB`;
   const lines = [
     `# bench:statuspage — ${new Date().toISOString()}`,
     '',
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average before ${loadavg()[0]!.toFixed(2)}; Node ${process.version}; ${connections} connections, 2 s warm-up + ${durationS} s per row; autocannon in this process.`,
-    `Page: 3 groups × 4 components, one open incident with 3 public updates, one upcoming maintenance; nginx serves the files written by \`hikeshi statuspage export\` (${exported.files.length} files).`,
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average before ${loadavg()[0]!.toFixed(2)}; Node ${process.version}; ${connections} connections, 2 s warm-up + ${durationS} s per row; load from ${generator === 'wrk' ? 'wrk (2 threads)' : 'autocannon in this process'}.`,
+    `Page: 3 groups × 4 components, one open incident with 3 public updates, one upcoming maintenance; nginx serves the files written by \`hikeshi statuspage export\` (${exported.files.length} files; ${sizes}).`,
     '',
     '| target | resource | encoding | req/s | p50 ms | p99 ms | errors | KiB/s | RSS after MB |',
     '|---|---|---|--:|--:|--:|--:|--:|--:|',

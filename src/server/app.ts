@@ -15,7 +15,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { statusExportRoutes } from '../modules/statuspages/export.routes.js';
-import { publicStatusRoutes, statusRewrite } from '../modules/statuspages/public.routes.js';
+import { publicStatusRoutes, registerStatusFastPath, statusRewrite } from '../modules/statuspages/public.routes.js';
 import { statusPagesRoutes } from '../modules/statuspages/statuspages.routes.js';
 import { subscriberPublicRoutes } from '../modules/statuspages/subscribers.public.js';
 import { subscriberRoutes } from '../modules/statuspages/subscribers.routes.js';
@@ -51,6 +51,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   // JSON only: a text/plain body (which a cross-site form can send without a preflight) is 415, not parsed as a string.
   app.removeContentTypeParser('text/plain');
+  // Public status pages first: answered from memory before any of the hooks below (they need none).
+  registerStatusFastPath(app, ctx);
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST)) {
       // The UI routes on the client: any other GET gets the app's index.html.

@@ -36,6 +36,32 @@ describe('status page export', () => {
     expect(r.err).toMatch(/no status pages yet/);
   });
 
+  it('answers readers from memory: ETag per encoding, 304, caching, its own strict headers, 404 as a problem', async () => {
+    const token = t.admin.token;
+    expect((await t.call('POST', '/api/v1/status-pages', { token, body: { slug: 'cache', name: 'Cache Cloud' } })).status).toBe(201);
+    await t.server.ctx.statusSnapshots.refresh(true);
+    const plain = await fetch(`${t.url}/status/cache/`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=10, stale-while-revalidate=60, stale-if-error=86400');
+    expect(plain.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(plain.headers.get('set-cookie')).toBeNull();
+    const etag = plain.headers.get('etag')!;
+    const again = await fetch(`${t.url}/status/cache/`, { headers: { 'accept-encoding': 'identity', 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const zipped = await fetch(`${t.url}/status/cache/`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('etag')).toMatch(/-gz"$/);
+    expect(await zipped.text()).toContain('Cache Cloud');
+    const json = await fetch(`${t.url}/status/cache/api/v2/summary.json`);
+    expect(json.headers.get('access-control-allow-origin')).toBe('*');
+    expect(((await json.json()) as { page: { name: string } }).page.name).toBe('Cache Cloud');
+    const missing = await fetch(`${t.url}/status/cache/nope.html`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect((await fetch(`${t.url}/status/cache`, { redirect: 'manual' })).headers.get('location')).toBe('/status/cache/');
+    expect((await t.call('DELETE', '/api/v1/status-pages/cache', { token })).status).toBe(204);
+  });
+
   it('writes the files the server serves, refuses a foreign directory, and keeps a mirror that follows deletes', async () => {
     const token = t.admin.token;
     expect((await t.call('POST', '/api/v1/status-pages', { token, body: { slug: 'acme', name: 'Acme Cloud' } })).status).toBe(201);
