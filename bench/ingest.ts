@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { prepareIncident } from './lib/api-client.js';
 import { compileServer } from './lib/compile-server.js';
+import { cleanupStack, freePort } from './lib/harness.js';
 import { createScratchDatabase, probePostgres, type ScratchDatabase } from './lib/scratch-database.js';
 import { readMemory, ServerProcess } from './lib/server-process.js';
 
@@ -40,15 +40,7 @@ const connections = Number(values.connections);
 const memoryAlerts = Number(values['memory-alerts']);
 const pgUrl = values['pg-url'] ?? process.env.HIKESHI_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const log = (m: string) => process.stderr.write(`bench:ingest: ${m}\n`);
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) await Promise.resolve(cleanups.pop()!()).catch(() => {});
-}
-const watchdog = setTimeout(() => {
-  log('gave up (watchdog); cleaning up');
-  void cleanUp().finally(() => process.exit(2));
-}, (durationS * 6 + 900) * 1000);
+const { log, cleanups, cleanUp, watchdog } = cleanupStack('bench:ingest', (durationS * 6 + 900) * 1000);
 
 /** A target that takes Alertmanager API v2 postable alerts. */
 interface Target {
@@ -78,17 +70,6 @@ function alerts(n: number, repeat = false): string {
     });
   }
   return JSON.stringify(out);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function startAlertmanager(): Promise<Target> {

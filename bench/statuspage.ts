@@ -6,7 +6,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import autocannon from 'autocannon';
 import { writeExport } from '../src/modules/statuspages/export.js';
 import { prepareIncident } from './lib/api-client.js';
 import { compileServer } from './lib/compile-server.js';
+import { cleanupStack, freePort } from './lib/harness.js';
 import { readMemory, ServerProcess } from './lib/server-process.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -35,26 +35,7 @@ if (values.help) {
 const generator = values.generator === 'wrk' ? 'wrk' : 'autocannon';
 const durationS = Number(values.duration);
 const connections = Number(values.connections);
-const log = (m: string) => process.stderr.write(`bench:statuspage: ${m}\n`);
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) await Promise.resolve(cleanups.pop()!()).catch(() => {});
-}
-const watchdog = setTimeout(() => {
-  log('gave up (watchdog); cleaning up');
-  void cleanUp().finally(() => process.exit(2));
-}, (durationS * 12 + 300) * 1000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+const { log, cleanups, cleanUp, watchdog } = cleanupStack('bench:statuspage', (durationS * 12 + 300) * 1000);
 
 async function api(base: string, bearer: string, method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${base}/api/v1${path}`, {

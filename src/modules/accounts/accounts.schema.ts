@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { ROLES } from '../../shared/actor.js';
+import { isTimeZone } from '../../shared/time-zone.js';
 
 export const RoleSchema = z.enum(ROLES);
 export const LocaleSchema = z.enum(['en', 'ja']);
 
 const email = z.email('must be an e-mail address').max(254).transform((e) => e.toLowerCase());
 const password = z.string().min(10, 'must be at least 10 characters').max(256);
-const timeZone = z.string().max(64).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Asia/Tokyo');
+const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Tokyo');
 
 /** A user as the API returns it. */
 export const UserSchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOCALES, PHASES, SEVERITIES } from '../../shared/phases.js';
 import { COMPONENT_STATUSES, IMPACT_STATUSES, MAINTENANCE_STATUSES } from './model.js';
+import { isTimeZone } from '../../shared/time-zone.js';
 
 export const ComponentStatusSchema = z.enum(COMPONENT_STATUSES);
 export const ImpactStatusSchema = z.enum(IMPACT_STATUSES);
@@ -53,14 +54,7 @@ const logoUrl = z.string().max(300_000).refine(isLogo, 'must be an https URL (at
 const supportUrl = z.string().max(2000).refine((s) => isUrl(s, ['http:', 'https:']), 'must be an http(s) URL')
   .describe('Where customers ask for help');
 const brandColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb').transform((c) => c.toLowerCase());
-const timeZone = z.string().max(64).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Asia/Tokyo');
+const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Tokyo');
 const locale = z.enum(LOCALES);
 
 // ---- pages ----

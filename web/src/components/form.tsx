@@ -65,3 +65,29 @@ export function problemAt(error: ApiError | null, path: string): string | undefi
   const messages = (error?.problem.errors ?? []).filter((e) => e.field === `body.${path}` || e.field === path).map((e) => e.message);
   return messages.length ? messages.join(' · ') : undefined;
 }
+
+/** A set of chosen ids, with a toggle for checkboxes. */
+export function useChosen(initial: Iterable<string> = []) {
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set(initial));
+  const toggle = useCallback((id: string, on: boolean) => setChosen((s) => {
+    const next = new Set(s);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  }), []);
+  return { chosen, setChosen, toggle };
+}
+
+/** A grid of checkboxes, one per item. */
+export function CheckGrid({ items, chosen, toggle }: { items: { id: string; name: string }[]; chosen: Set<string>; toggle: (id: string, on: boolean) => void }) {
+  return (
+    <div className="check-grid">
+      {items.map((item) => (
+        <label key={item.id} className="check">
+          <input type="checkbox" checked={chosen.has(item.id)} onChange={(e) => toggle(item.id, e.target.checked)} />
+          {item.name}
+        </label>
+      ))}
+    </div>
+  );
+}

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { MAINTENANCE_UPDATE_STATUSES, type StatusMaintenance, type StatusPageDetail } from '../types.js';
 import { fromLocalInput, toLocalInput } from '../zoned-time.js';
-import { describedBy, Field, FormError, problemAt, useAction } from './form.js';
+import { CheckGrid, describedBy, Field, FormError, problemAt, useAction, useChosen } from './form.js';
 
 const HOUR = 3_600_000;
 
@@ -21,7 +21,7 @@ export function MaintenanceForm({ page, base, onDone, onCancel }: { page: Status
   const [endText, setEndText] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const { chosen, toggle } = useChosen();
   const { busy, error, run } = useAction();
 
   const submit = (e: FormEvent) => {
@@ -31,12 +31,6 @@ export function MaintenanceForm({ page, base, onDone, onCancel }: { page: Status
       onDone();
     });
   };
-  const toggle = (id: string, on: boolean) => setChosen((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   const typed = (text: string, set: (iso: string) => void, setText: (s: string | null) => void) => {
     setText(text);
     const iso = fromLocalInput(text, zone);
@@ -83,14 +77,7 @@ export function MaintenanceForm({ page, base, onDone, onCancel }: { page: Status
       </div>
       <fieldset className={componentsErr ? 'has-error' : ''} aria-describedby={componentsErr ? 'sm-components-error' : undefined}>
         <legend>{t('status.maintenanceComponents')}</legend>
-        <div className="check-grid">
-          {page.components.map((c) => (
-            <label key={c.id} className="check">
-              <input type="checkbox" checked={chosen.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} />
-              {c.name}
-            </label>
-          ))}
-        </div>
+        <CheckGrid items={page.components} chosen={chosen} toggle={toggle} />
         {componentsErr ? <p className="field-error" id="sm-components-error" role="alert">{componentsErr}</p> : null}
       </fieldset>
       <Field id="sm-body" label={t('status.maintenanceBody')} hint={t('status.maintenanceBodyHint')} error={err('body')}>

@@ -6,7 +6,7 @@ import { useApp } from '../app-context.js';
 import { useNow } from '../live.js';
 import type { StatusPageDetail, StatusSubscriber, StatusSubscriberPage, StatusSubscriberWithSecret } from '../types.js';
 import { CopyButton } from './copy-button.js';
-import { describedBy, Field, FormError, problemAt, useAction } from './form.js';
+import { CheckGrid, describedBy, Field, FormError, problemAt, useAction, useChosen } from './form.js';
 
 /** The subscribers panel of a page. */
 export function StatusSubscribers({ page, base }: { page: StatusPageDetail; base: string }) {
@@ -133,7 +133,7 @@ function AddSubscriberForm({ kind, page, base, onDone, onCancel }: {
 }) {
   const { t } = useApp();
   const [target, setTarget] = useState('');
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const { chosen, toggle } = useChosen();
   const { busy, error, run } = useAction();
   const field = kind === 'webhook' ? 'url' : 'email';
   const submit = (e: FormEvent) => {
@@ -145,12 +145,6 @@ function AddSubscriberForm({ kind, page, base, onDone, onCancel }: {
       onDone(await api<StatusSubscriberWithSecret>('POST', `${base}/subscribers`, body));
     });
   };
-  const toggle = (id: string, on: boolean) => setChosen((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   const targetErr = problemAt(error, field);
   return (
     <form className="subform" onSubmit={submit} noValidate aria-labelledby="add-subscriber-h" data-testid="add-subscriber">
@@ -164,14 +158,7 @@ function AddSubscriberForm({ kind, page, base, onDone, onCancel }: {
       {page.components.length ? (
         <fieldset>
           <legend>{t('status.onlyComponents')}</legend>
-          <div className="check-grid">
-            {page.components.map((c) => (
-              <label key={c.id} className="check">
-                <input type="checkbox" checked={chosen.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} />
-                {c.name}
-              </label>
-            ))}
-          </div>
+          <CheckGrid items={page.components} chosen={chosen} toggle={toggle} />
         </fieldset>
       ) : null}
       <div className="actions">

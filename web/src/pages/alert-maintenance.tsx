@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { AlertsNav } from '../components/alerts-nav.js';
-import { describedBy, Field, FormError, problemAt, useAction } from '../components/form.js';
+import { CheckGrid, describedBy, Field, FormError, problemAt, useAction, useChosen } from '../components/form.js';
 import { WindowFields } from '../components/silence-form.js';
 import { useNow } from '../live.js';
 import type { Integration, MaintenanceWindow } from '../types.js';
@@ -100,7 +100,7 @@ function MaintenanceForm({ integrations, onDone, onCancel }: { integrations: Int
   const [title, setTitle] = useState('');
   const [start, setStart] = useState(() => toLocalInput(Date.now(), zone));
   const [end, setEnd] = useState(() => toLocalInput(Date.now() + 3_600_000, zone));
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const { chosen, toggle } = useChosen();
   const [services, setServices] = useState('');
   const { busy, error, run } = useAction();
   const submit = (e: FormEvent) => {
@@ -113,12 +113,6 @@ function MaintenanceForm({ integrations, onDone, onCancel }: { integrations: Int
       onDone();
     });
   };
-  const toggle = (id: string, on: boolean) => setChosen((s) => {
-    const next = new Set(s);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
   const titleErr = problemAt(error, 'title');
   const servicesErr = problemAt(error, 'services');
   return (
@@ -133,14 +127,7 @@ function MaintenanceForm({ integrations, onDone, onCancel }: { integrations: Int
         <legend>{t('maintenance.integrations')}</legend>
         {integrations === null ? <p className="muted small">{t('maintenance.integrationsAdminOnly')}</p>
           : integrations.length === 0 ? <p className="muted small">{t('maintenance.noIntegrations')}</p> : (
-          <div className="check-grid">
-            {integrations.map((i) => (
-              <label key={i.id} className="check">
-                <input type="checkbox" checked={chosen.has(i.id)} onChange={(e) => toggle(i.id, e.target.checked)} />
-                {i.name}
-              </label>
-            ))}
-          </div>
+          <CheckGrid items={integrations} chosen={chosen} toggle={toggle} />
         )}
       </fieldset>
       <Field id="mw-services" label={t('maintenance.services')} hint={t('declare.servicesHint')} error={servicesErr}>
