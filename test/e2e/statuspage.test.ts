@@ -2,7 +2,7 @@
 // components, an incident is declared and linked to a component, the war room's one action posts the
 // first public update, and the public page — read with JavaScript disabled, as customers' browsers,
 // feed readers and CDNs may — shows the incident, then its resolution. The public page's full-page
-// screenshot is kept as a CI artefact (test/e2e/artifacts/statuspage.png).
+// screenshot is kept as a CI artefact (test-results/statuspage-public.png, which .ci/run lists).
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,7 @@ let browser: Browser;
 let page: Page;
 let session: BrowserSession;
 
-const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
+const ARTIFACTS = join(ROOT, 'test-results');
 const INCIDENT_TITLE = 'api-gateway 5xx above 20% in ap-northeast-1';
 const PUBLIC_TITLE = 'Elevated error rates on the API';
 const RESOLVED_BODY = 'Error rates are back to normal since 14:32. We will publish a postmortem.';
@@ -244,7 +244,7 @@ describe.runIf(BROWSER_AVAILABLE)('status page in the browser', () => {
     expect(resolved).toContain(PUBLIC_TITLE);
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    await pub.screenshot({ path: join(ARTIFACTS, 'statuspage.png'), fullPage: true });
+    await pub.screenshot({ path: join(ARTIFACTS, 'statuspage-public.png'), fullPage: true });
     await reader.close();
 
     // With the incident resolved, the page is all clear again.
