@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -15,7 +16,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { statusExportRoutes } from '../modules/statuspages/export.routes.js';
-import { publicStatusRoutes, registerStatusFastPath, statusRewrite } from '../modules/statuspages/public.routes.js';
+import { publicStatusRoutes, statusReader, statusRewrite } from '../modules/statuspages/public.routes.js';
 import { statusPagesRoutes } from '../modules/statuspages/statuspages.routes.js';
 import { subscriberPublicRoutes } from '../modules/statuspages/subscribers.public.js';
 import { subscriberRoutes } from '../modules/statuspages/subscribers.routes.js';
@@ -44,6 +45,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     frameworkErrors: (error, req, reply) => errorHandler(error, req, reply),
     // A status page's own host name (status.example.com) is served that page at its root.
     rewriteUrl: (req) => statusRewrite(() => ctx.statusSnapshots, req),
+    // Readers of the public status pages are answered from memory in front of the application.
+    serverFactory: (handler, opts) => {
+      const server = createServer(statusReader(() => ctx.statusSnapshots, handler));
+      // What Fastify sets on a server it makes itself.
+      server.keepAliveTimeout = Number(opts.keepAliveTimeout ?? 72_000);
+      if (typeof opts.requestTimeout === 'number') server.requestTimeout = opts.requestTimeout;
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -51,8 +60,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   // JSON only: a text/plain body (which a cross-site form can send without a preflight) is 415, not parsed as a string.
   app.removeContentTypeParser('text/plain');
-  // Public status pages first: answered from memory before any of the hooks below (they need none).
-  registerStatusFastPath(app, ctx);
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST)) {
       // The UI routes on the client: any other GET gets the app's index.html.

@@ -67,6 +67,15 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
 
+  new client.Counter({
+    name: 'hikeshi_statuspage_requests_total',
+    help: 'Public status page files answered from memory',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(ctx.statusSnapshots.served);
+    },
+  });
   new client.Gauge({
     name: 'hikeshi_statuspage_snapshot_age_seconds',
     help: 'Age of each public status page snapshot served from memory (grows while the database cannot be reached)',

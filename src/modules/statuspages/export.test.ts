@@ -55,6 +55,12 @@ describe('status page export', () => {
     const json = await fetch(`${t.url}/status/cache/api/v2/summary.json`);
     expect(json.headers.get('access-control-allow-origin')).toBe('*');
     expect(((await json.json()) as { page: { name: string } }).page.name).toBe('Cache Cloud');
+    const head = await fetch(`${t.url}/status/cache/`, { method: 'HEAD', headers: { 'accept-encoding': 'identity' } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(etag);
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${t.url}/api/v2/status.json`)).status).toBe(200); // the main host's Statuspage API: the first page
+    expect((await t.call('GET', '/metrics')).body).toMatch(/hikeshi_statuspage_requests_total [1-9]/);
     const missing = await fetch(`${t.url}/status/cache/nope.html`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');

@@ -1,5 +1,6 @@
 // Readers' side of the status pages: every GET is answered from the in-memory snapshot, with an
 // ETag, short caching and stale-while-revalidate, and without touching the database or sessions.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { HttpProblem, sendProblem } from '../../server/problem.js';
@@ -53,23 +54,87 @@ function policyOf(snap: PageSnapshot): string {
   return p;
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, snap: PageSnapshot, file: ServedFile): FastifyReply {
-  reply.header('cache-control', CACHE_CONTROL).header('vary', 'Accept-Encoding');
-  reply.header('content-security-policy', policyOf(snap));
-  reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'strict-origin-when-cross-origin');
+/** What to answer for one file: status, headers and body (none for a 304). */
+interface Answer { status: 200 | 304; headers: Record<string, string>; body: Buffer | null }
+
+/** The headers of a file in one encoding, built once per snapshot file, not per request. */
+const headerCache = new WeakMap<ServedFile, { identity?: Record<string, string>; gzip?: Record<string, string> }>();
+
+function headersOf(snap: PageSnapshot, file: ServedFile, gzip: boolean): Record<string, string> {
+  let entry = headerCache.get(file);
+  if (!entry) headerCache.set(file, (entry = {}));
+  const cached = gzip ? entry.gzip : entry.identity;
+  if (cached) return cached;
+  const h: Record<string, string> = {
+    'content-type': file.contentType,
+    'cache-control': CACHE_CONTROL,
+    vary: 'Accept-Encoding',
+    etag: gzip ? file.gzipEtag : file.etag,
+    'content-security-policy': policyOf(snap),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
   if (file.contentType.startsWith('application/json') || file.contentType.includes('xml')) {
     // Widgets and dashboards on other sites read the JSON and feeds, as they do Statuspage's.
-    reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+    h['access-control-allow-origin'] = '*';
+    h['cross-origin-resource-policy'] = 'cross-origin';
   }
-  if (snap.staleSince) reply.header('warning', '110 - "Response is Stale"');
-  const gzip = file.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? file.gzip : null;
-  const etag = gzip ? file.gzipEtag : file.etag;
-  reply.header('etag', etag);
-  const inm = req.headers['if-none-match'];
-  if (inm && (inm.trim() === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) return reply.code(304).send();
-  reply.type(file.contentType);
-  if (gzip) return reply.header('content-encoding', 'gzip').send(gzip);
-  return reply.send(file.body);
+  if (snap.staleSince) h.warning = '110 - "Response is Stale"';
+  if (gzip) h['content-encoding'] = 'gzip';
+  if (gzip) entry.gzip = h;
+  else entry.identity = h;
+  return h;
+}
+
+/** The answer for a file, given what the reader accepts and already has. */
+function answer(snap: PageSnapshot, file: ServedFile, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): Answer {
+  const gzip = file.gzip !== null && acceptEncoding !== undefined && acceptEncoding.includes('gzip');
+  const headers = headersOf(snap, file, gzip);
+  if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.etag))) {
+    return { status: 304, headers, body: null };
+  }
+  return { status: 200, headers, body: gzip ? file.gzip : file.body };
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, snap: PageSnapshot, file: ServedFile): FastifyReply {
+  const a = answer(snap, file, req.headers['accept-encoding'], req.headers['if-none-match']);
+  reply.code(a.status).headers(a.headers);
+  return a.body ? reply.send(a.body) : reply.send();
+}
+
+/**
+ * The readers' fast path, in front of the whole application (Fastify's serverFactory): a GET for a
+ * file of a page is answered from memory straight from the HTTP server, with headers built once
+ * per snapshot, and never reaches the router, the API's hooks or the request log. During an outage
+ * this is the busiest URL on the server. Anything else (another URL, a miss, a 404, the redirect to
+ * the trailing slash) goes on to the application, whose routes answer the same way.
+ */
+export function statusReader(snapshots: () => StatusSnapshots | undefined, app: (req: IncomingMessage, res: ServerResponse) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && fromMemory(snapshots(), req, res)) return;
+    app(req, res);
+  };
+}
+
+const PAGE_FILE = /^\/status\/([a-z0-9-]{1,64})\/([^?#%]*)(?:\?.*)?$/;
+
+function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!s) return false;
+  const url = req.url ?? '/';
+  // Most readers ask for /status/<slug>/…; custom hosts and the root JSON API are rewritten first.
+  const m = PAGE_FILE.exec(url.startsWith('/status/') && !s.hasHosts() ? url : statusRewrite(() => s, req));
+  const snap = m ? s.page(m[1]!) : null;
+  const file = snap ? (snap.files.get(m![2]!) ?? lookup(snap, m![2]!)) : undefined;
+  if (!snap || !file) return false;
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  const a = answer(snap, file, header('accept-encoding'), header('if-none-match'));
+  res.writeHead(a.status, a.headers);
+  res.end(req.method === 'HEAD' ? undefined : (a.body ?? undefined));
+  s.served++;
+  return true;
 }
 
 /** Maps a request path inside a page to a file of its snapshot: "" → index.html, "ja/" → ja/index.html, "history" → history.html. */
@@ -83,24 +148,7 @@ function lookup(snap: PageSnapshot, path: string): ServedFile | undefined {
   return undefined;
 }
 
-/**
- * The readers' fast path, registered before every other hook: a request for a file of a page is
- * answered from memory at once, without the security-header, session, rate-limit or idempotency
- * hooks of the API (the page sets its own headers and needs no session). During an outage this is
- * the busiest URL on the server. Anything else (a 404, the redirect) falls through to the routes.
- */
-export function registerStatusFastPath(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onRequest', (req, reply, done) => {
-    if (req.routeOptions.url !== '/status/:slug/*') return done();
-    const params = req.params as { slug: string; '*'?: string };
-    const snap = ctx.statusSnapshots.page(params.slug);
-    const file = snap ? lookup(snap, params['*'] ?? '') : undefined;
-    if (!snap || !file) return done();
-    send(req, reply, snap, file);
-  });
-}
-
-/** GET /status/:slug/* from memory (after the fast path: what it did not answer). */
+/** GET /status/:slug/* from memory, for what the reader in front did not answer (and app.inject). */
 export function publicStatusRoutes(ctx: AppContext) {
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     sendProblem(reply, req, new HttpProblem(404, 'Not found', 'No such status page or page file', undefined, 'そのステータスページ（またはページ内のファイル）はありません'));

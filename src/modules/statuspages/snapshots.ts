@@ -77,6 +77,8 @@ export function fileFrom(file: SnapshotFile): ServedFile {
 
 /** The live cache of every status page's snapshot. */
 export class StatusSnapshots {
+  /** Files answered straight from memory (hikeshi_statuspage_requests_total). */
+  served = 0;
   private bySlug = new Map<string, PageSnapshot>();
   private byHost = new Map<string, string>();
   private firstSlug: string | null = null;
@@ -149,6 +151,11 @@ export class StatusSnapshots {
   /** Every page's snapshot. */
   all(): PageSnapshot[] {
     return [...this.bySlug.values()];
+  }
+
+  /** Whether any page has a host name of its own (else no request needs its Host looked at). */
+  hasHosts(): boolean {
+    return this.byHost.size > 0;
   }
 
   /** The slug of the page that owns a custom host name, or null. */
