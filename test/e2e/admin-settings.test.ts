@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { BROWSER_AVAILABLE, type BrowserSession, fullPageShot, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
+import { BROWSER_AVAILABLE, type BrowserSession, createFirstAdmin, fullPageShot, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
 
 const SEV2_TEXT = 'Major: checkout, sign-in or payments broken for many customers';
 
@@ -25,15 +25,7 @@ describe.runIf(BROWSER_AVAILABLE)('admin settings, teams and the read-only war r
     watchErrors(page, errors);
 
     // First start: the one-time setup link creates the admin and signs in.
-    expect(server.setupUrl).toBeTruthy();
-    const setupUrl = new URL(server.setupUrl ?? '');
-    const origin = setupUrl.origin;
-    await page.goto(setupUrl.href);
-    await page.getByLabel('Your name').fill('Aiko Tanaka');
-    await page.getByLabel('E-mail').fill('aiko@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await visible(page.getByRole('heading', { name: 'Incidents', level: 1 }));
+    const origin = await createFirstAdmin(page, server.setupUrl);
 
     // Settings, from the header: change SEV2's description and the first public update target.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();

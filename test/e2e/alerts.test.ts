@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { BROWSER_AVAILABLE, type BrowserSession, fullPageShot, hasText, startBrowserSession, visible, watchErrors } from './browser.js';
+import { BROWSER_AVAILABLE, type BrowserSession, createFirstAdmin, fullPageShot, hasText, startBrowserSession, visible, watchErrors } from './browser.js';
 
 let server: RunningServer;
 let page: Page;
@@ -74,15 +74,7 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
     const errors: string[] = [];
     watchErrors(page, errors);
 
-    expect(server.setupUrl).toBeTruthy();
-    const setupUrl = new URL(server.setupUrl ?? '');
-    const origin = setupUrl.origin;
-    await page.goto(setupUrl.href);
-    await page.getByLabel('Your name').fill('Aiko Tanaka');
-    await page.getByLabel('E-mail').fill('aiko@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await visible(page.getByRole('heading', { name: 'Incidents', level: 1 }));
+    const origin = await createFirstAdmin(page, server.setupUrl);
 
     // An admin adds an Alertmanager integration from the header's Integrations page.
     const nav = page.getByRole('navigation', { name: 'Main' });

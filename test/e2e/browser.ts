@@ -92,3 +92,16 @@ export async function fullPageShot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: join(ROOT, 'test-results', name), fullPage: true });
   await p.setViewportSize(size);
 }
+
+/** First start, as a new team does it: open the one-time setup link, create the admin, land on the incidents. Returns the origin. */
+export async function createFirstAdmin(p: Page, setupUrl: string | null): Promise<string> {
+  if (!setupUrl) throw new Error('the server offered no setup link');
+  const url = new URL(setupUrl);
+  await p.goto(url.href);
+  await p.getByLabel('Your name').fill('Aiko Tanaka');
+  await p.getByLabel('E-mail').fill('aiko@example.com');
+  await p.getByLabel('Password').fill('correct horse battery');
+  await p.getByRole('button', { name: 'Create admin and sign in' }).click();
+  await visible(p.getByRole('heading', { name: 'Incidents', level: 1 }));
+  return url.origin;
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { BROWSER_AVAILABLE, type BrowserSession, fullPageShot, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
+import { BROWSER_AVAILABLE, type BrowserSession, createFirstAdmin, fullPageShot, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -34,14 +34,7 @@ describe.runIf(BROWSER_AVAILABLE)('status page in the browser', () => {
     const errors: string[] = [];
     watchErrors(page, errors);
 
-    expect(server.setupUrl).toBeTruthy();
-    const origin = new URL(server.setupUrl ?? '').origin;
-    await page.goto(server.setupUrl ?? '');
-    await page.getByLabel('Your name').fill('Aiko Tanaka');
-    await page.getByLabel('E-mail').fill('aiko@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await visible(page.getByRole('heading', { name: 'Incidents', level: 1 }));
+    const origin = await createFirstAdmin(page, server.setupUrl);
 
     // A status page, made from the header's "Status pages"; its address follows the name.
     const nav = page.getByRole('navigation', { name: 'Main' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/serve.js';
-import { BROWSER_AVAILABLE, type BrowserSession, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
+import { BROWSER_AVAILABLE, type BrowserSession, createFirstAdmin, hasText, ROOT, startBrowserSession, visible, watchErrors } from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -26,14 +26,7 @@ describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
     watchErrors(page, errors);
 
     // First start: the one-time setup link creates the admin and signs in.
-    expect(server.setupUrl).toBeTruthy();
-    const setupUrl = new URL(server.setupUrl ?? '');
-    await page.goto(setupUrl.href);
-    await page.getByLabel('Your name').fill('Aiko Tanaka');
-    await page.getByLabel('E-mail').fill('aiko@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await visible(page.getByRole('heading', { name: 'Incidents', level: 1 }));
+    const origin = await createFirstAdmin(page, server.setupUrl);
     expect(new URL(page.url()).pathname).toBe('/');
 
     // A second window watches the list; it must learn of the new incident without a reload.
@@ -42,7 +35,7 @@ describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
     await watcherContext.addCookies(await page.context().cookies());
     watcher = await watcherContext.newPage();
     watcher.setDefaultTimeout(10_000);
-    await watcher.goto(`${setupUrl.origin}/`);
+    await watcher.goto(`${origin}/`);
     await visible(watcher.getByText('No incidents here'));
 
     // "n" opens the declare dialog from the list.
@@ -88,7 +81,7 @@ describe.runIf(BROWSER_AVAILABLE)('war room in the browser', () => {
     await composer.getByRole('button', { name: 'Post to Public' }).click();
     await hasText(page.getByTestId('updates-public'), '[Investigating] Card payments are failing.');
     // Until outbound channels exist, the commander copies the rendering into chat: the Japanese one here.
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: setupUrl.origin });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     await page.getByTestId('updates-public').getByRole('button', { name: 'Copy 日本語' }).first().click();
     await hasText(page.getByTestId('updates-public'), 'Copied');
     expect(await page.evaluate('navigator.clipboard.readText()')).toMatch(/^【調査中】Card payments are failing\./);
