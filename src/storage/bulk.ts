@@ -1,8 +1,8 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, Storage } from './db.js';
 import type { Database } from './schema.js';
 
-/** A column set by bulkUpdate, with the SQL type its values are cast to (PostgreSQL needs it). */
+/** A column set by bulkUpdate, with the SQL type its values are cast to on SQLite (PostgreSQL's come from its catalogue). */
 export interface BulkColumn<Row> {
   name: keyof Row & string;
   type: 'text' | 'integer';
@@ -13,11 +13,6 @@ type Dialect = Storage['dialect'];
 const UPDATE_CHUNK = 200;
 /** Rows per INSERT: well under SQLite's 32,766 bound parameters for tables of up to ~60 columns. */
 const INSERT_CHUNK = 250;
-
-/** `?` for SQLite, `$n` for PostgreSQL. */
-function placeholder(dialect: Dialect, n: number): string {
-  return dialect === 'postgres' ? `$${n}` : '?';
-}
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -36,15 +31,26 @@ function cached(key: string, build: () => string): string {
   return text;
 }
 
-/** Inserts rows (all with the same columns) in as few statements as the parameter limit allows. */
+/**
+ * Inserts rows (all with the same columns): on SQLite in as few statements as its parameter limit
+ * allows, on PostgreSQL in one statement with an array per column.
+ */
 export async function bulkInsert<T extends keyof Database & string>(db: Db, dialect: Dialect, table: T, rows: Database[T][]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
+  if (dialect === 'postgres') {
+    // One array parameter per column: PostgreSQL parses and plans a short statement instead of one
+    // with thousands of placeholders, which cost more than inserting the rows.
+    const types = await columnTypes(db, table);
+    const text = cached(`i|pg|${table}|${columns.join(',')}`, () =>
+      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(types, table, c)}`).join(', ')})`);
+    await db.executeQuery(CompiledQuery.raw(text, columnArrays(rows, columns)));
+    return;
+  }
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const part = rows.slice(i, i + INSERT_CHUNK);
     const text = cached(`i|${dialect}|${table}|${columns.join(',')}|${part.length}`, () => {
-      let n = 0;
-      const tuples = part.map(() => `(${columns.map(() => placeholder(dialect, ++n)).join(', ')})`);
+      const tuples = part.map(() => `(${columns.map(() => '?').join(', ')})`);
       return `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`;
     });
     const params: unknown[] = [];
@@ -53,11 +59,42 @@ export async function bulkInsert<T extends keyof Database & string>(db: Db, dial
   }
 }
 
+/** The rows' values column by column, as arrays (node-postgres sends a JS array as a PostgreSQL array). */
+function columnArrays(rows: object[], columns: string[]): unknown[][] {
+  const arrays = columns.map(() => new Array<unknown>(rows.length));
+  rows.forEach((row, r) => {
+    columns.forEach((c, i) => { arrays[i]![r] = (row as Record<string, unknown>)[c] ?? null; });
+  });
+  return arrays;
+}
+
+/** PostgreSQL's type name of each column of a table, read once from the catalogue. */
+const typeCache = new Map<string, Map<string, string>>();
+
+async function columnTypes(db: Db, table: string): Promise<Map<string, string>> {
+  let types = typeCache.get(table);
+  if (!types) {
+    const { rows } = await db.executeQuery<{ column_name: string; udt_name: string }>(CompiledQuery.raw(
+      'SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1', [table]));
+    types = new Map(rows.map((r) => [r.column_name, r.udt_name]));
+    typeCache.set(table, types);
+  }
+  return types;
+}
+
+function arrayType(types: Map<string, string>, table: string, column: string): string {
+  const t = types.get(column);
+  if (!t || !/^[a-z0-9_]+$/.test(t)) throw new Error(`bulk: ${table}.${column} has no known column type`);
+  return `${t}[]`;
+}
+
 /**
- * Updates many rows, each with its own values, in one statement per 200 rows:
- * `WITH v(key, a, b) AS (VALUES …) UPDATE t SET a = v.a, b = v.b FROM v WHERE t.key = v.key`.
- * Both SQLite (≥ 3.33) and PostgreSQL take this form; on PostgreSQL it saves a round trip per
- * row, which is what an alert storm's thousands of repeats would otherwise cost.
+ * Updates many rows, each with its own values, in few statements instead of one per row (on
+ * PostgreSQL a round trip per row is what an alert storm's thousands of repeats would cost):
+ * - SQLite (≥ 3.33), 200 rows a statement:
+ *   `WITH v(key, a, b) AS (VALUES …) UPDATE t SET a = v.a, b = v.b FROM v WHERE t.key = v.key`;
+ * - PostgreSQL, one statement with an array per column:
+ *   `UPDATE t SET a = v.a, b = v.b FROM unnest($1::text[], …) AS v(key, a, b) WHERE t.key = v.key`.
  */
 export async function bulkUpdate<T extends keyof Database & string>(
   db: Db,
@@ -67,13 +104,23 @@ export async function bulkUpdate<T extends keyof Database & string>(
   columns: BulkColumn<Database[T]>[],
   rows: Database[T][],
 ): Promise<void> {
+  if (rows.length === 0) return;
   const all = [key, ...columns.map((c) => c.name)];
+  if (dialect === 'postgres') {
+    const pgTypes = await columnTypes(db, table);
+    const text = cached(`u|pg|${table}|${all.join(',')}`, () => {
+      const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
+      return `UPDATE ${quote(table)} SET ${sets} FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayType(pgTypes, table, c)}`).join(', ')}) `
+        + `AS v(${all.map(quote).join(', ')}) WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`;
+    });
+    await db.executeQuery(CompiledQuery.raw(text, columnArrays(rows, all)));
+    return;
+  }
   const types = new Map<string, string>([[key, 'TEXT'], ...columns.map((c): [string, string] => [c.name, c.type === 'integer' ? 'INTEGER' : 'TEXT'])]);
   for (let i = 0; i < rows.length; i += UPDATE_CHUNK) {
     const part = rows.slice(i, i + UPDATE_CHUNK);
     const text = cached(`u|${dialect}|${table}|${all.join(',')}|${part.length}`, () => {
-      let n = 0;
-      const tuples = part.map(() => `(${all.map((c) => `CAST(${placeholder(dialect, ++n)} AS ${types.get(c)})`).join(', ')})`);
+      const tuples = part.map(() => `(${all.map((c) => `CAST(? AS ${types.get(c)})`).join(', ')})`);
       const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
       return `WITH v(${all.map(quote).join(', ')}) AS (VALUES ${tuples.join(', ')}) UPDATE ${quote(table)} SET ${sets} FROM v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`;
     });
@@ -81,4 +128,17 @@ export async function bulkUpdate<T extends keyof Database & string>(
     for (const row of part) for (const c of all) params.push((row as unknown as Record<string, unknown>)[c] ?? null);
     await db.executeQuery(CompiledQuery.raw(text, params));
   }
+}
+
+/** Keys per `IN (…)` list on SQLite (PostgreSQL takes any number as one array parameter). */
+export const KEY_CHUNK = 400;
+
+/**
+ * `column IN (values)`, for a where clause. PostgreSQL gets `column = any($1::text[])`: one parameter
+ * that it plans once, instead of one per value.
+ */
+export function keyIn(dialect: Dialect, column: string, values: readonly string[]) {
+  // Any table: the caller names the column.
+  return (eb: ExpressionBuilder<any, any>): Expression<SqlBool> =>
+    dialect === 'postgres' ? eb(eb.ref(column), '=', sql<string>`any(${values}::text[])`) : eb(eb.ref(column), 'in', values);
 }

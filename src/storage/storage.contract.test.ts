@@ -9,7 +9,7 @@ import { listAuditEvents } from '../modules/audit/audit.repo.js';
 import * as incidents from '../modules/incidents/incidents.repo.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId, nowIso } from '../shared/ids.js';
-import { bulkInsert, bulkUpdate } from './bulk.js';
+import { bulkInsert, bulkUpdate, keyIn } from './bulk.js';
 import { openStorage, type Storage } from './db.js';
 import { migrateToLatest } from './migrate.js';
 import type { IncidentsTable } from './schema.js';
@@ -178,6 +178,31 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect(rows.every((r) => Number(r.firing_count) === 0 && Number(r.alert_count) >= 0)).toBe(true);
     expect(rows[1]).toMatchObject({ title: '“it\'s group 1”', resolved_at: now, status: 'resolved' });
     expect(rows[0]!.resolved_at).toBeNull();
+  });
+
+  it('bulk-writes and finds by key values that PostgreSQL array literals must escape', async () => {
+    const now = nowIso();
+    const integrationId = newId();
+    await bulkInsert(storage.db, storage.dialect, 'integrations', [{
+      id: integrationId, source: 'grafana', name: 'g', key_hash: `h-${integrationId}`, key_prefix: 'abcdef', config_json: '{}', group_by_json: '[]',
+      group_wait_seconds: 0, rate_limit_per_minute: 60, note: null, created_by: null, created_at: now, updated_at: now, last_received_at: null, disabled_at: null,
+    }]);
+    const odd = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"q"', 'back\\slash', 'trailing\\', "it's", '日本語', 'tab\tnl\n'];
+    const groups = odd.map((key) => ({
+      id: newId(), integration_id: integrationId, group_key: key, group_labels_json: JSON.stringify({ key }), labels_json: '{}', title: key,
+      status: 'triggered', severity: 'warning', route_id: null, service: null, escalation_policy: null, incident_id: null, suppressed_by: null,
+      flapping: 0, transitions_json: '[]', alert_count: 1, firing_count: 1, created_at: now, last_alert_at: now, acknowledged_at: null,
+      acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
+    }));
+    await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
+    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [{ name: 'title', type: 'text' }, { name: 'firing_count', type: 'integer' }],
+      groups.map((g) => ({ ...g, title: `${g.title}!`, firing_count: 0 })));
+    const found = await storage.db.selectFrom('alert_groups').selectAll()
+      .where('integration_id', '=', integrationId).where(keyIn(storage.dialect, 'group_key', [...odd, 'absent'])).execute();
+    expect(found.map((g) => g.group_key).sort()).toEqual([...odd].sort());
+    expect(found.every((g) => g.title === `${g.group_key}!` && Number(g.firing_count) === 0)).toBe(true);
+    const none = await storage.db.selectFrom('alert_groups').select('id').where(keyIn(storage.dialect, 'group_key', ['{NULL}'])).execute();
+    expect(none).toEqual([]);
   });
 
   describe('jobs queue', () => {

@@ -3,7 +3,7 @@
 // memory from the rows the batch touches, then written in bulk.
 import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
 import { newId } from '../../shared/ids.js';
-import { type BulkColumn, bulkInsert, bulkUpdate } from '../../storage/bulk.js';
+import { type BulkColumn, bulkInsert, bulkUpdate, KEY_CHUNK, keyIn } from '../../storage/bulk.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
 import type { Matcher } from './alerts.schema.js';
@@ -67,9 +67,7 @@ export interface BatchOutcome {
   declare: [string, string][];
 }
 
-const CHUNK = 400;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
+function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -79,6 +77,7 @@ const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}
 
 /** Applies a batch inside `trx` (the caller holds the ingest lock). */
 export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
+  const keyChunk = dialect === 'postgres' ? Infinity : KEY_CHUNK;
   const results: IngestResult[] = [];
   const live: IngestItem[] = [];
   for (const item of items) {
@@ -109,32 +108,34 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     keysByIntegration.set(item.integration.id, keys);
     groupKeysByIntegration.set(item.integration.id, gkeys);
   }
-  for (const [integrationId, keys] of keysByIntegration) {
-    for (const part of chunks([...keys])) {
-      const rows = await trx.selectFrom('alerts').selectAll()
-        .where('integration_id', '=', integrationId).where('dedup_key', 'in', part)
+  // Both reads go out together: on PostgreSQL the second is queued on the connection behind the
+  // first instead of waiting for the event loop to get back to it.
+  const [alertRows, groupRows] = await Promise.all([
+    Promise.all([...keysByIntegration].flatMap(([integrationId, keys]) => chunks([...keys], keyChunk).map((part) =>
+      trx.selectFrom('alerts').selectAll()
+        .where('integration_id', '=', integrationId).where(keyIn(dialect, 'dedup_key', part))
         .where((eb) => eb.or([eb('status', '=', 'firing'), eb('last_received_at', '>=', recentSince)]))
-        .orderBy('id').execute();
-      for (const r of rows) current.set(at(r.dedup_key, integrationId), r); // ordered by id: the newest wins
-    }
+        .orderBy('id').execute()))),
+    Promise.all([...groupKeysByIntegration].flatMap(([integrationId, gkeys]) => chunks([...gkeys], keyChunk).map((part) =>
+      trx.selectFrom('alert_groups').selectAll()
+        .where('integration_id', '=', integrationId).where(keyIn(dialect, 'group_key', part))
+        .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', recentSince)]))
+        .orderBy('id').execute()))),
+  ]);
+  for (const rows of alertRows) {
+    for (const r of rows) current.set(at(r.dedup_key, r.integration_id), r); // ordered by id: the newest wins
   }
   const groups = new Map<string, AlertGroupsTable>();
   const groupByKey = new Map<string, string>();
-  for (const [integrationId, gkeys] of groupKeysByIntegration) {
-    for (const part of chunks([...gkeys])) {
-      const rows = await trx.selectFrom('alert_groups').selectAll()
-        .where('integration_id', '=', integrationId).where('group_key', 'in', part)
-        .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', recentSince)]))
-        .orderBy('id').execute();
-      for (const g of rows) {
-        groups.set(g.id, g);
-        groupByKey.set(at(g.group_key, integrationId), g.id);
-      }
+  for (const rows of groupRows) {
+    for (const g of rows) {
+      groups.set(g.id, g);
+      groupByKey.set(at(g.group_key, g.integration_id), g.id);
     }
   }
   const missing = [...new Set([...current.values()].map((a) => a.group_id))].filter((id) => !groups.has(id));
-  for (const part of chunks(missing)) {
-    for (const g of await trx.selectFrom('alert_groups').selectAll().where('id', 'in', part).execute()) groups.set(g.id, g);
+  for (const part of chunks(missing, keyChunk)) {
+    for (const g of await trx.selectFrom('alert_groups').selectAll().where(keyIn(dialect, 'id', part)).execute()) groups.set(g.id, g);
   }
 
   // ---- apply, in order, in memory ----
