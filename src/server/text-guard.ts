@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { containsNul } from '../shared/nul.js';
 import { HttpProblem } from './problem.js';
 
 const NUL = '\u0000';
@@ -34,7 +35,7 @@ export function registerTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
     const parts = [['params', req.params], ['querystring', req.query], ['body', req.body]] as const;
     for (const [part, value] of parts) {
-      const field = nulPath(value, part);
+      const field = containsNul(value) ? nulPath(value, part) : null;
       if (field) throw new HttpProblem(400, 'Invalid request', `${field}: ${NUL_MESSAGE}`, [{ field, message: NUL_MESSAGE }]);
     }
   });

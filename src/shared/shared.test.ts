@@ -1,5 +1,6 @@
 // Pure wording shared by the server and the web UI.
 import { describe, expect, it } from 'vitest';
+import { containsNul } from './nul.js';
 import { phaseChangeAllowed } from './phases.js';
 import { DEFAULT_TEMPLATES, renderUpdate, unknownPlaceholders } from './render.js';
 import { describeEvent } from './timeline-text.js';
@@ -48,5 +49,15 @@ describe('timeline wording', () => {
   it('appends the note, and shows a plain note as itself', () => {
     expect(describeEvent('phase.changed', { from: 'monitoring', to: 'resolved' }, 'back to baseline', 'en')).toBe('Phase [Monitoring] → [Resolved] — back to baseline');
     expect(describeEvent('note', null, 'p99 doubled', 'ja')).toBe('p99 doubled');
+  });
+});
+
+describe('containsNul', () => {
+  it('finds U+0000 in strings and keys at any depth, and nothing where there is none', () => {
+    expect(containsNul({ a: [1, 'x', { b: null, c: true }], d: 'plain' })).toBe(false);
+    expect(containsNul('a\u0000b')).toBe(true);
+    expect(containsNul({ a: [{ b: ['ok', 'bad\u0000'] }] })).toBe(true);
+    expect(containsNul({ a: { ['k\u0000']: 1 } })).toBe(true);
+    expect(containsNul(JSON.parse('{"__proto__": {"x": "y\\u0000"}}'))).toBe(true);
   });
 });

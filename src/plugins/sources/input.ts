@@ -1,3 +1,4 @@
+import { containsNul } from '../../shared/nul.js';
 import { SourceInputError } from '../source.js';
 
 /** A parsed JSON object (not an array, not null). */
@@ -32,6 +33,7 @@ const NUL = '\u0000';
  * Walks iteratively: a 512 KB body can nest deeper than the call stack.
  */
 export function refuseNul(body: unknown, base = ''): void {
+  if (!containsNul(body)) return;
   const stack: [unknown, string][] = [[body, base]];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
