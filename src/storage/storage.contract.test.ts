@@ -12,7 +12,7 @@ import { newId, nowIso } from '../shared/ids.js';
 import { bulkInsert, bulkUpdate, keyIn } from './bulk.js';
 import { openStorage, type Storage } from './db.js';
 import { migrateToLatest } from './migrate.js';
-import type { IncidentsTable } from './schema.js';
+import type { AlertGroupsTable, IncidentsTable } from './schema.js';
 
 function incidentRow(number: number, over: Partial<IncidentsTable> = {}): IncidentsTable {
   const now = nowIso();
@@ -154,19 +154,29 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect(await incidents.updatesOf(storage.db, row.id)).toHaveLength(1);
   });
 
-  it('bulk-inserts and bulk-updates rows with text, integers, nulls and quotes alike', async () => {
-    const now = nowIso();
-    const integrationId = newId();
+  /** An integration written with bulkInsert, for the bulk tests' groups to belong to. */
+  async function bulkIntegration(now: string): Promise<string> {
+    const id = newId();
     await bulkInsert(storage.db, storage.dialect, 'integrations', [{
-      id: integrationId, source: 'grafana', name: 'g', key_hash: `h-${integrationId}`, key_prefix: 'abcdef', config_json: '{}', group_by_json: '[]',
+      id, source: 'grafana', name: 'g', key_hash: `h-${id}`, key_prefix: 'abcdef', config_json: '{}', group_by_json: '[]',
       group_wait_seconds: 0, rate_limit_per_minute: 60, note: null, created_by: null, created_at: now, updated_at: now, last_received_at: null, disabled_at: null,
     }]);
-    const groups = Array.from({ length: 450 }, (_, i) => ({
-      id: newId(), integration_id: integrationId, group_key: `k${i}`, group_labels_json: `{"i":"${i}"}`, labels_json: '{}', title: `it's group ${i}`,
-      status: 'triggered', severity: 'warning', route_id: null, service: null, escalation_policy: null, incident_id: null, suppressed_by: null,
-      flapping: 0, transitions_json: '[]', alert_count: i, firing_count: i, created_at: now, last_alert_at: now, acknowledged_at: null,
-      acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
-    }));
+    return id;
+  }
+
+  function groupRow(integrationId: string, now: string, fields: Pick<AlertGroupsTable, 'group_key' | 'group_labels_json' | 'title'> & Partial<AlertGroupsTable>): AlertGroupsTable {
+    return {
+      id: newId(), integration_id: integrationId, labels_json: '{}', status: 'triggered', severity: 'warning', route_id: null, service: null,
+      escalation_policy: null, incident_id: null, suppressed_by: null, flapping: 0, transitions_json: '[]', alert_count: 1, firing_count: 1,
+      created_at: now, last_alert_at: now, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now, ...fields,
+    };
+  }
+
+  it('bulk-inserts and bulk-updates rows with text, integers, nulls and quotes alike', async () => {
+    const now = nowIso();
+    const integrationId = await bulkIntegration(now);
+    const groups = Array.from({ length: 450 }, (_, i) =>
+      groupRow(integrationId, now, { group_key: `k${i}`, group_labels_json: `{"i":"${i}"}`, title: `it's group ${i}`, alert_count: i, firing_count: i }));
     await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
     const changed = groups.map((g, i) => ({ ...g, status: i % 2 ? 'resolved' : 'acknowledged', firing_count: 0, resolved_at: i % 2 ? now : null, title: `“${g.title}”` }));
     await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [
@@ -182,18 +192,9 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
 
   it('bulk-writes and finds by key values that PostgreSQL array literals must escape', async () => {
     const now = nowIso();
-    const integrationId = newId();
-    await bulkInsert(storage.db, storage.dialect, 'integrations', [{
-      id: integrationId, source: 'grafana', name: 'g', key_hash: `h-${integrationId}`, key_prefix: 'abcdef', config_json: '{}', group_by_json: '[]',
-      group_wait_seconds: 0, rate_limit_per_minute: 60, note: null, created_by: null, created_at: now, updated_at: now, last_received_at: null, disabled_at: null,
-    }]);
+    const integrationId = await bulkIntegration(now);
     const odd = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"q"', 'back\\slash', 'trailing\\', "it's", '日本語', 'tab\tnl\n'];
-    const groups = odd.map((key) => ({
-      id: newId(), integration_id: integrationId, group_key: key, group_labels_json: JSON.stringify({ key }), labels_json: '{}', title: key,
-      status: 'triggered', severity: 'warning', route_id: null, service: null, escalation_policy: null, incident_id: null, suppressed_by: null,
-      flapping: 0, transitions_json: '[]', alert_count: 1, firing_count: 1, created_at: now, last_alert_at: now, acknowledged_at: null,
-      acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
-    }));
+    const groups = odd.map((key) => groupRow(integrationId, now, { group_key: key, group_labels_json: JSON.stringify({ key }), title: key }));
     await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
     await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [{ name: 'title', type: 'text' }, { name: 'firing_count', type: 'integer' }],
       groups.map((g) => ({ ...g, title: `${g.title}!`, firing_count: 0 })));
