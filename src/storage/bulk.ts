@@ -43,7 +43,7 @@ export async function bulkInsert<T extends keyof Database & string>(db: Db, dial
     // with thousands of placeholders, which cost more than inserting the rows.
     const types = await columnTypes(db, table);
     const text = cached(`i|pg|${table}|${columns.join(',')}`, () =>
-      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${arrayType(types, table, c)}`).join(', ')})`);
+      `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) SELECT * FROM ${unnest(types, table, columns)}`);
     await db.executeQuery(CompiledQuery.raw(text, columnArrays(rows, columns)));
     return;
   }
@@ -82,10 +82,13 @@ async function columnTypes(db: Db, table: string): Promise<Map<string, string>> 
   return types;
 }
 
-function arrayType(types: Map<string, string>, table: string, column: string): string {
-  const t = types.get(column);
-  if (!t || !/^[a-z0-9_]+$/.test(t)) throw new Error(`bulk: ${table}.${column} has no known column type`);
-  return `${t}[]`;
+/** `unnest($1::text[], $2::int4[], …)`: one array parameter per column, typed as the column is. */
+function unnest(types: Map<string, string>, table: string, columns: string[]): string {
+  return `unnest(${columns.map((c, i) => {
+    const t = types.get(c);
+    if (!t || !/^[a-z0-9_]+$/.test(t)) throw new Error(`bulk: ${table}.${c} has no known column type`);
+    return `$${i + 1}::${t}[]`;
+  }).join(', ')})`;
 }
 
 /**
@@ -106,13 +109,11 @@ export async function bulkUpdate<T extends keyof Database & string>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const all = [key, ...columns.map((c) => c.name)];
+  const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
   if (dialect === 'postgres') {
     const pgTypes = await columnTypes(db, table);
-    const text = cached(`u|pg|${table}|${all.join(',')}`, () => {
-      const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
-      return `UPDATE ${quote(table)} SET ${sets} FROM unnest(${all.map((c, i) => `$${i + 1}::${arrayType(pgTypes, table, c)}`).join(', ')}) `
-        + `AS v(${all.map(quote).join(', ')}) WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`;
-    });
+    const text = cached(`u|pg|${table}|${all.join(',')}`, () =>
+      `UPDATE ${quote(table)} SET ${sets} FROM ${unnest(pgTypes, table, all)} AS v(${all.map(quote).join(', ')}) WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`);
     await db.executeQuery(CompiledQuery.raw(text, columnArrays(rows, all)));
     return;
   }
@@ -121,7 +122,6 @@ export async function bulkUpdate<T extends keyof Database & string>(
     const part = rows.slice(i, i + UPDATE_CHUNK);
     const text = cached(`u|${dialect}|${table}|${all.join(',')}|${part.length}`, () => {
       const tuples = part.map(() => `(${all.map((c) => `CAST(? AS ${types.get(c)})`).join(', ')})`);
-      const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
       return `WITH v(${all.map(quote).join(', ')}) AS (VALUES ${tuples.join(', ')}) UPDATE ${quote(table)} SET ${sets} FROM v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`;
     });
     const params: unknown[] = [];
@@ -130,8 +130,17 @@ export async function bulkUpdate<T extends keyof Database & string>(
   }
 }
 
-/** Keys per `IN (…)` list on SQLite (PostgreSQL takes any number as one array parameter). */
-export const KEY_CHUNK = 400;
+/** Keys per `IN (…)` list on SQLite. */
+const KEY_CHUNK = 400;
+
+/** Keys in parts for `keyIn`: SQLite's lists stay short; PostgreSQL takes any number as one array parameter. */
+export function keyChunks<T extends string>(dialect: Dialect, keys: Iterable<T>): T[][] {
+  const all = [...keys];
+  if (dialect === 'postgres' || all.length <= KEY_CHUNK) return all.length ? [all] : [];
+  const out: T[][] = [];
+  for (let i = 0; i < all.length; i += KEY_CHUNK) out.push(all.slice(i, i + KEY_CHUNK));
+  return out;
+}
 
 /**
  * `column IN (values)`, for a where clause. PostgreSQL gets `column = any($1::text[])`: one parameter

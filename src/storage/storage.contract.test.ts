@@ -9,7 +9,7 @@ import { listAuditEvents } from '../modules/audit/audit.repo.js';
 import * as incidents from '../modules/incidents/incidents.repo.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId, nowIso } from '../shared/ids.js';
-import { bulkInsert, bulkUpdate, keyIn } from './bulk.js';
+import { bulkInsert, bulkUpdate, keyChunks, keyIn } from './bulk.js';
 import { openStorage, type Storage } from './db.js';
 import { migrateToLatest } from './migrate.js';
 import type { AlertGroupsTable, IncidentsTable } from './schema.js';
@@ -204,6 +204,11 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect(found.every((g) => g.title === `${g.group_key}!` && Number(g.firing_count) === 0)).toBe(true);
     const none = await storage.db.selectFrom('alert_groups').select('id').where(keyIn(storage.dialect, 'group_key', ['{NULL}'])).execute();
     expect(none).toEqual([]);
+    const many = Array.from({ length: 401 }, (_, i) => `k${i}`);
+    const parts = keyChunks(storage.dialect, many);
+    expect(parts.map((p) => p.length)).toEqual(storage.dialect === 'postgres' ? [401] : [400, 1]);
+    expect(parts.flat()).toEqual(many);
+    expect(keyChunks(storage.dialect, [])).toEqual([]);
   });
 
   describe('jobs queue', () => {

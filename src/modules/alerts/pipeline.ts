@@ -3,7 +3,7 @@
 // memory from the rows the batch touches, then written in bulk.
 import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
 import { newId } from '../../shared/ids.js';
-import { type BulkColumn, bulkInsert, bulkUpdate, KEY_CHUNK, keyIn } from '../../storage/bulk.js';
+import { type BulkColumn, bulkInsert, bulkUpdate, keyChunks, keyIn } from '../../storage/bulk.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
 import type { Matcher } from './alerts.schema.js';
@@ -67,17 +67,10 @@ export interface BatchOutcome {
   declare: [string, string][];
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
 
 /** Applies a batch inside `trx` (the caller holds the ingest lock). */
 export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
-  const keyChunk = dialect === 'postgres' ? Infinity : KEY_CHUNK;
   const results: IngestResult[] = [];
   const live: IngestItem[] = [];
   for (const item of items) {
@@ -111,12 +104,12 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   // Both reads go out together: on PostgreSQL the second is queued on the connection behind the
   // first instead of waiting for the event loop to get back to it.
   const [alertRows, groupRows] = await Promise.all([
-    Promise.all([...keysByIntegration].flatMap(([integrationId, keys]) => chunks([...keys], keyChunk).map((part) =>
+    Promise.all([...keysByIntegration].flatMap(([integrationId, keys]) => keyChunks(dialect, keys).map((part) =>
       trx.selectFrom('alerts').selectAll()
         .where('integration_id', '=', integrationId).where(keyIn(dialect, 'dedup_key', part))
         .where((eb) => eb.or([eb('status', '=', 'firing'), eb('last_received_at', '>=', recentSince)]))
         .orderBy('id').execute()))),
-    Promise.all([...groupKeysByIntegration].flatMap(([integrationId, gkeys]) => chunks([...gkeys], keyChunk).map((part) =>
+    Promise.all([...groupKeysByIntegration].flatMap(([integrationId, gkeys]) => keyChunks(dialect, gkeys).map((part) =>
       trx.selectFrom('alert_groups').selectAll()
         .where('integration_id', '=', integrationId).where(keyIn(dialect, 'group_key', part))
         .where((eb) => eb.or([eb('status', '!=', 'resolved'), eb('resolved_at', '>=', recentSince)]))
@@ -134,7 +127,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     }
   }
   const missing = [...new Set([...current.values()].map((a) => a.group_id))].filter((id) => !groups.has(id));
-  for (const part of chunks(missing, keyChunk)) {
+  for (const part of keyChunks(dialect, missing)) {
     for (const g of await trx.selectFrom('alert_groups').selectAll().where(keyIn(dialect, 'id', part)).execute()) groups.set(g.id, g);
   }
 
