@@ -124,7 +124,7 @@ function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: S
   // Most readers ask for /status/<slug>/…; custom hosts and the root JSON API are rewritten first.
   const m = PAGE_FILE.exec(url.startsWith('/status/') && !s.hasHosts() ? url : statusRewrite(() => s, req));
   const snap = m ? s.page(m[1]!) : null;
-  const file = snap ? (snap.files.get(m![2]!) ?? lookup(snap, m![2]!)) : undefined;
+  const file = snap ? lookup(snap, m![2]!) : undefined;
   if (!snap || !file) return false;
   const header = (name: string) => {
     const v = req.headers[name];
@@ -139,6 +139,8 @@ function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: S
 
 /** Maps a request path inside a page to a file of its snapshot: "" → index.html, "ja/" → ja/index.html, "history" → history.html. */
 function lookup(snap: PageSnapshot, path: string): ServedFile | undefined {
+  const exact = snap.files.get(path); // most requests name the file itself
+  if (exact) return exact;
   const clean = path.replace(/^\/+/, '');
   const candidates = clean === '' || clean.endsWith('/') ? [`${clean}index.html`] : [clean, `${clean}.html`, `${clean}/index.html`];
   for (const c of candidates) {
@@ -168,6 +170,7 @@ export function publicStatusRoutes(ctx: AppContext) {
       if (!snap) return notFound(req, reply);
       const file = lookup(snap, req.params['*'] ?? '');
       if (!file) return notFound(req, reply);
+      snapshots().served++;
       return send(req, reply, snap, file);
     });
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOCALES, PHASES, SEVERITIES } from '../../shared/phases.js';
-import { COMPONENT_STATUSES, IMPACT_STATUSES, MAINTENANCE_STATUSES } from './model.js';
 import { isTimeZone } from '../../shared/time-zone.js';
+import { COMPONENT_STATUSES, IMPACT_STATUSES, MAINTENANCE_STATUSES } from './model.js';
 
 export const ComponentStatusSchema = z.enum(COMPONENT_STATUSES);
 export const ImpactStatusSchema = z.enum(IMPACT_STATUSES);
