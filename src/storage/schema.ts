@@ -1,5 +1,13 @@
-// Row types of every table. Times are ISO-8601 UTC strings (sortable, identical in SQLite and
-// PostgreSQL); booleans are 0/1 integers; JSON is stored as text. See ARCHITECTURE.md "Storage".
+// Row types of the tables, and Database, which Kysely sees. The alerts and status pages rooms keep
+// theirs in schema-alerts.ts and schema-statuspages.ts. Times are ISO-8601 UTC strings (sortable,
+// identical in SQLite and PostgreSQL); booleans are 0/1 integers; JSON is stored as text. See
+// ARCHITECTURE.md "Storage".
+
+import type { AlertTables } from './schema-alerts.js';
+import type { StatusPageTables } from './schema-statuspages.js';
+
+export type * from './schema-alerts.js';
+export type * from './schema-statuspages.js';
 
 export interface UsersTable {
   id: string;
@@ -188,233 +196,8 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
-export interface IntegrationsTable {
-  id: string;
-  source: string;
-  name: string;
-  key_hash: string;
-  key_prefix: string;
-  config_json: string;
-  group_by_json: string;
-  group_wait_seconds: number;
-  rate_limit_per_minute: number;
-  note: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-  last_received_at: string | null;
-  disabled_at: string | null;
-}
-
-export interface AlertGroupsTable {
-  id: string;
-  integration_id: string;
-  group_key: string;
-  group_labels_json: string;
-  /** The first alert's labels (what routes, silences and maintenance windows match). */
-  labels_json: string;
-  title: string;
-  /** triggered | acknowledged | resolved */
-  status: string;
-  severity: string;
-  route_id: string | null;
-  service: string | null;
-  escalation_policy: string | null;
-  incident_id: string | null;
-  /** The silence or maintenance window that keeps it from paging ("silence:<id>", "maintenance:<id>"). */
-  suppressed_by: string | null;
-  flapping: number;
-  /** ISO times of its recent trigger/resolve transitions (flapping detection). */
-  transitions_json: string;
-  alert_count: number;
-  firing_count: number;
-  created_at: string;
-  last_alert_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-  resolved_at: string | null;
-  resolved_by: string | null;
-  updated_at: string;
-}
-
-export interface AlertsTable {
-  id: string;
-  integration_id: string;
-  group_id: string;
-  dedup_key: string;
-  /** firing | resolved */
-  status: string;
-  severity: string;
-  title: string;
-  description: string;
-  labels_json: string;
-  annotations_json: string;
-  links_json: string;
-  starts_at: string | null;
-  ends_at: string | null;
-  first_received_at: string;
-  last_received_at: string;
-  resolved_at: string | null;
-  receive_count: number;
-  silenced_by: string | null;
-  raw_json: string;
-}
-
-export interface AlertGroupEventsTable {
-  id: string;
-  group_id: string;
-  at: string;
-  kind: string;
-  actor_id: string | null;
-  data_json: string | null;
-}
-
-export interface IngestMessagesTable {
-  integration_id: string;
-  message_id: string;
-  received_at: string;
-}
-
-export interface SilencesTable {
-  id: string;
-  matchers_json: string;
-  starts_at: string;
-  ends_at: string;
-  comment: string;
-  created_by: string | null;
-  created_at: string;
-  expired_at: string | null;
-}
-
-export interface MaintenanceWindowsTable {
-  id: string;
-  title: string;
-  starts_at: string;
-  ends_at: string;
-  integration_ids_json: string;
-  services_json: string;
-  created_by: string | null;
-  created_at: string;
-  cancelled_at: string | null;
-}
-
-export interface AlertRoutesTable {
-  id: string;
-  position: number;
-  name: string;
-  integration_id: string | null;
-  matchers_json: string;
-  service: string | null;
-  escalation_policy: string | null;
-  declare_severity: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusPagesTable {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  host: string | null;
-  logo_url: string | null;
-  brand_color: string;
-  locale: string;
-  time_zone: string;
-  support_url: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusComponentGroupsTable {
-  id: string;
-  page_id: string;
-  name: string;
-  description: string;
-  position: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusComponentsTable {
-  id: string;
-  page_id: string;
-  group_id: string | null;
-  name: string;
-  description: string;
-  position: number;
-  status: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusComponentChangesTable {
-  id: string;
-  component_id: string;
-  status: string;
-  at: string;
-  actor_id: string | null;
-}
-
-export interface StatusIncidentsTable {
-  incident_id: string;
-  public_title: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusIncidentComponentsTable {
-  id: string;
-  incident_id: string;
-  component_id: string;
-  status: string;
-  from_at: string;
-  to_at: string | null;
-}
-
-export interface StatusMaintenancesTable {
-  id: string;
-  page_id: string;
-  title: string;
-  starts_at: string;
-  ends_at: string;
-  completed_at: string | null;
-  cancelled_at: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StatusMaintenanceComponentsTable {
-  maintenance_id: string;
-  component_id: string;
-}
-
-export interface StatusMaintenanceUpdatesTable {
-  id: string;
-  maintenance_id: string;
-  status: string;
-  body: string;
-  author_id: string | null;
-  created_at: string;
-}
-
-export interface StatusSubscribersTable {
-  id: string;
-  page_id: string;
-  kind: string;
-  target: string;
-  secret_sealed: string | null;
-  locale: string;
-  component_ids_json: string | null;
-  confirmed_at: string | null;
-  unsubscribed_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
 /** The whole database, as Kysely sees it. */
-export interface Database {
+export interface Database extends AlertTables, StatusPageTables {
   users: UsersTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
@@ -433,22 +216,4 @@ export interface Database {
   status_updates: StatusUpdatesTable;
   timeline_events: TimelineEventsTable;
   jobs: JobsTable;
-  integrations: IntegrationsTable;
-  alert_groups: AlertGroupsTable;
-  alerts: AlertsTable;
-  alert_group_events: AlertGroupEventsTable;
-  ingest_messages: IngestMessagesTable;
-  silences: SilencesTable;
-  maintenance_windows: MaintenanceWindowsTable;
-  alert_routes: AlertRoutesTable;
-  status_pages: StatusPagesTable;
-  status_component_groups: StatusComponentGroupsTable;
-  status_components: StatusComponentsTable;
-  status_component_changes: StatusComponentChangesTable;
-  status_incidents: StatusIncidentsTable;
-  status_incident_components: StatusIncidentComponentsTable;
-  status_maintenances: StatusMaintenancesTable;
-  status_maintenance_components: StatusMaintenanceComponentsTable;
-  status_maintenance_updates: StatusMaintenanceUpdatesTable;
-  status_subscribers: StatusSubscribersTable;
 }
