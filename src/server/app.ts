@@ -17,6 +17,7 @@ import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { statusExportRoutes } from '../modules/statuspages/export.routes.js';
 import { publicStatusRoutes, statusReader, statusRewrite } from '../modules/statuspages/public.routes.js';
+import { installFrontDoor } from '../modules/statuspages/front-door.js';
 import { statusPagesRoutes } from '../modules/statuspages/statuspages.routes.js';
 import { subscriberPublicRoutes } from '../modules/statuspages/subscribers.public.js';
 import { subscriberRoutes } from '../modules/statuspages/subscribers.routes.js';
@@ -48,6 +49,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Readers of the public status pages are answered from memory in front of the application.
     serverFactory: (handler, opts) => {
       const server = createServer(statusReader(() => ctx.statusSnapshots, handler));
+      installFrontDoor(server, () => ctx.statusSnapshots);
       // What Fastify sets on a server it makes itself.
       server.keepAliveTimeout = Number(opts.keepAliveTimeout ?? 72_000);
       if (typeof opts.requestTimeout === 'number') server.requestTimeout = opts.requestTimeout;

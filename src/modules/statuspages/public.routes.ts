@@ -55,7 +55,7 @@ function policyOf(snap: PageSnapshot): string {
 }
 
 /** What to answer for one file: status, headers and body (none for a 304). */
-interface Answer { status: 200 | 304; headers: Record<string, string>; body: Buffer | null }
+export interface Answer { status: 200 | 304; headers: Record<string, string>; body: Buffer | null }
 
 /** The headers of a file in one encoding, built once per snapshot file, not per request. */
 const headerCache = new WeakMap<ServedFile, { identity?: Record<string, string>; gzip?: Record<string, string> }>();
@@ -118,22 +118,34 @@ export function statusReader(snapshots: () => StatusSnapshots | undefined, app: 
 
 const PAGE_FILE = /^\/status\/([a-z0-9-]{1,64})\/([^?#%]*)(?:\?.*)?$/;
 
-function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: ServerResponse): boolean {
-  if (!s) return false;
-  const url = req.url ?? '/';
+/** What the readers' paths need of a request. */
+export interface ReaderRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The answer from memory to a GET or HEAD of a page's file, or null when it is not one (a miss included). */
+export function readerAnswer(s: StatusSnapshots, req: ReaderRequest): Answer | null {
+  const url = req.url;
   // Most readers ask for /status/<slug>/…; custom hosts and the root JSON API are rewritten first.
   const m = PAGE_FILE.exec(url.startsWith('/status/') && !s.hasHosts() ? url : statusRewrite(() => s, req));
   const snap = m ? s.page(m[1]!) : null;
   const file = snap ? lookup(snap, m![2]!) : undefined;
-  if (!snap || !file) return false;
+  if (!snap || !file) return null;
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(',') : v;
   };
-  const a = answer(snap, file, header('accept-encoding'), header('if-none-match'));
+  return answer(snap, file, header('accept-encoding'), header('if-none-match'));
+}
+
+function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: ServerResponse): boolean {
+  const a = s ? readerAnswer(s, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }) : null;
+  if (!a) return false;
   res.writeHead(a.status, a.headers);
   res.end(req.method === 'HEAD' ? undefined : (a.body ?? undefined));
-  s.served++;
+  s!.served++;
   return true;
 }
 

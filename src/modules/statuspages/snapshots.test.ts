@@ -5,47 +5,9 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../server/event-bus.js';
 import { EXPORT_MARKER, writeExport } from './export.js';
-import type { PageState } from './model.js';
-import { type SnapshotSource, StatusSnapshots } from './snapshots.js';
+import { StatusSnapshots } from './snapshots.js';
+import { FakeSource } from '../../../test/support/status-snapshots.js';
 import { statusRewrite } from './public.routes.js';
-
-const NOW = Date.parse('2026-11-23T05:00:00Z');
-
-function state(name: string, builtAt = new Date(NOW).toISOString()): PageState {
-  return {
-    page: {
-      id: 'p1', slug: 'acme', name, description: '', host: 'status.acme.test', logoUrl: null, brandColor: '#b91c1c', locale: 'en',
-      timeZone: 'Asia/Tokyo', supportUrl: null, updatedAt: builtAt,
-    },
-    baseUrl: '', subscribeAction: null, builtAt,
-    components: [{ id: 'c1', name: 'Checkout', description: '', groupId: null, position: 0, status: 'operational', createdAt: '2026-01-01T00:00:00Z', updatedAt: builtAt, history: [] }],
-    groups: [], incidents: [], maintenances: [],
-  };
-}
-
-/** A source whose answers the test controls; `down` makes every call fail like an unreachable database. */
-class FakeSource implements SnapshotSource {
-  name = 'Acme Cloud';
-  rev = 1;
-  down = false;
-  builds = 0;
-  private check() {
-    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-  }
-  async servingIndex() {
-    this.check();
-    return [{ id: 'p1', slug: 'acme', host: 'status.acme.test' }];
-  }
-  async pageState() {
-    this.check();
-    this.builds++;
-    return state(this.name);
-  }
-  async revision() {
-    this.check();
-    return String(this.rev);
-  }
-}
 
 const silent = pino({ level: 'silent' });
 let snapshots: StatusSnapshots | null = null;
