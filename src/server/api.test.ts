@@ -306,6 +306,10 @@ describe.each(DATABASE_KINDS)('request limits (%s)', (kind) => {
     const refused = await limited.call('GET', '/api/v1/incidents', { token: viewer.token });
     expectProblem(refused, 429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body.detail).toMatch(/^Rate limit of 5 requests per minute exceeded; retry in \d+ s$/);
+    const inJapanese = await limited.call('GET', '/api/v1/incidents', { token: viewer.token, headers: { 'accept-language': 'ja' } });
+    expect(inJapanese.body.title).toBe('リクエストが多すぎます');
+    expect(inJapanese.body.detail).toMatch(/^1 分あたり 5 リクエストの上限を超えました。\d+ 秒後に再試行してください$/);
     expect((await limited.call('GET', '/api/v1/incidents', { token: limited.admin.token })).status).toBe(200);
     expect((await limited.call('GET', '/healthz')).status).toBe(200);
   });

@@ -96,7 +96,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // (auth runs first): a made-up cookie must not buy a fresh budget for guessing passwords.
     keyGenerator: (req) => req.headers.authorization ?? req.sessionSecret ?? req.ip,
     errorResponseBuilder: (_req, context) => {
-      const err = new HttpProblem(429, 'Too many requests', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry later`);
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      const err = new HttpProblem(429, 'Too many requests', `Rate limit of ${context.max} requests per minute exceeded; retry in ${seconds} s`,
+        undefined, `1 分あたり ${context.max} リクエストの上限を超えました。${seconds} 秒後に再試行してください`);
       return Object.assign(err, { statusCode: 429 });
     },
   });
