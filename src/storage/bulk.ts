@@ -2,12 +2,6 @@ import { CompiledQuery, type Expression, type ExpressionBuilder, type SqlBool, s
 import type { Db, Storage } from './db.js';
 import type { Database } from './schema.js';
 
-/** A column set by bulkUpdate, with the SQL type its values are cast to on SQLite (PostgreSQL's come from its catalogue). */
-export interface BulkColumn<Row> {
-  name: keyof Row & string;
-  type: 'text' | 'integer';
-}
-
 type Dialect = Storage['dialect'];
 
 const UPDATE_CHUNK = 200;
@@ -104,12 +98,12 @@ export async function bulkUpdate<T extends keyof Database & string>(
   dialect: Dialect,
   table: T,
   key: keyof Database[T] & string,
-  columns: BulkColumn<Database[T]>[],
+  columns: (keyof Database[T] & string)[],
   rows: Database[T][],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const all = [key, ...columns.map((c) => c.name)];
-  const sets = columns.map((c) => `${quote(c.name)} = v.${quote(c.name)}`).join(', ');
+  const all = [key, ...columns];
+  const sets = columns.map((c) => `${quote(c)} = v.${quote(c)}`).join(', ');
   if (dialect === 'postgres') {
     const pgTypes = await columnTypes(db, table);
     const text = cached(`u|pg|${table}|${all.join(',')}`, () =>
@@ -117,11 +111,11 @@ export async function bulkUpdate<T extends keyof Database & string>(
     await db.executeQuery(CompiledQuery.raw(text, columnArrays(rows, all)));
     return;
   }
-  const types = new Map<string, string>([[key, 'TEXT'], ...columns.map((c): [string, string] => [c.name, c.type === 'integer' ? 'INTEGER' : 'TEXT'])]);
   for (let i = 0; i < rows.length; i += UPDATE_CHUNK) {
     const part = rows.slice(i, i + UPDATE_CHUNK);
     const text = cached(`u|${dialect}|${table}|${all.join(',')}|${part.length}`, () => {
-      const tuples = part.map(() => `(${all.map((c) => `CAST(? AS ${types.get(c)})`).join(', ')})`);
+      // VALUES columns have no type; the table's columns give theirs to what is stored and compared.
+      const tuples = part.map(() => `(${all.map(() => '?').join(', ')})`);
       return `WITH v(${all.map(quote).join(', ')}) AS (VALUES ${tuples.join(', ')}) UPDATE ${quote(table)} SET ${sets} FROM v WHERE ${quote(table)}.${quote(key)} = v.${quote(key)}`;
     });
     const params: unknown[] = [];

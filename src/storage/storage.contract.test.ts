@@ -179,15 +179,18 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
       groupRow(integrationId, now, { group_key: `k${i}`, group_labels_json: `{"i":"${i}"}`, title: `it's group ${i}`, alert_count: i, firing_count: i }));
     await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
     const changed = groups.map((g, i) => ({ ...g, status: i % 2 ? 'resolved' : 'acknowledged', firing_count: 0, resolved_at: i % 2 ? now : null, title: `“${g.title}”` }));
-    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [
-      { name: 'status', type: 'text' }, { name: 'firing_count', type: 'integer' }, { name: 'resolved_at', type: 'text' }, { name: 'title', type: 'text' },
-    ], changed);
+    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', ['status', 'firing_count', 'resolved_at', 'title'], changed);
     const rows = await storage.db.selectFrom('alert_groups').selectAll().where('integration_id', '=', integrationId).orderBy('id').execute();
     expect(rows).toHaveLength(450);
     expect(rows.filter((r) => r.status === 'resolved')).toHaveLength(225);
     expect(rows.every((r) => Number(r.firing_count) === 0 && Number(r.alert_count) >= 0)).toBe(true);
     expect(rows[1]).toMatchObject({ title: '“it\'s group 1”', resolved_at: now, status: 'resolved' });
     expect(rows[0]!.resolved_at).toBeNull();
+    if (storage.dialect === 'sqlite') {
+      // Stored with the column's own type, not as the text or real a bound value may arrive as.
+      const types = await sql<{ t: string; n: number }>`SELECT typeof(firing_count) AS t, count(*) AS n FROM alert_groups WHERE integration_id = ${integrationId} GROUP BY 1`.execute(storage.db);
+      expect(types.rows).toEqual([{ t: 'integer', n: 450 }]);
+    }
   });
 
   it('bulk-writes and finds by key values that PostgreSQL array literals must escape', async () => {
@@ -196,7 +199,7 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     const odd = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"q"', 'back\\slash', 'trailing\\', "it's", '日本語', 'tab\tnl\n'];
     const groups = odd.map((key) => groupRow(integrationId, now, { group_key: key, group_labels_json: JSON.stringify({ key }), title: key }));
     await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
-    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', [{ name: 'title', type: 'text' }, { name: 'firing_count', type: 'integer' }],
+    await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', ['title', 'firing_count'],
       groups.map((g) => ({ ...g, title: `${g.title}!`, firing_count: 0 })));
     const found = await storage.db.selectFrom('alert_groups').selectAll()
       .where('integration_id', '=', integrationId).where(keyIn(storage.dialect, 'group_key', [...odd, 'absent'])).execute();

@@ -3,7 +3,7 @@
 // memory from the rows the batch touches, then written in bulk.
 import type { AlertSeverity, NormalizedAlert } from '../../plugins/source.js';
 import { newId } from '../../shared/ids.js';
-import { type BulkColumn, bulkInsert, bulkUpdate, keyChunks, keyIn } from '../../storage/bulk.js';
+import { bulkInsert, bulkUpdate, keyChunks, keyIn } from '../../storage/bulk.js';
 import type { Db, Storage } from '../../storage/db.js';
 import type { AlertGroupEventsTable, AlertGroupsTable, AlertsTable } from '../../storage/schema.js';
 import type { Matcher } from './alerts.schema.js';
@@ -258,18 +258,16 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
 
   // ---- write ----
   await bulkInsert(trx, dialect, 'alert_groups', [...newGroups].map((id) => ({ ...groups.get(id)!, updated_at: now })));
-  const text = (name: string) => ({ name, type: 'text' as const });
-  const int = (name: string) => ({ name, type: 'integer' as const });
   const changedGroups = [...dirtyGroups].filter((id) => !newGroups.has(id)).map((id) => ({ ...groups.get(id)!, updated_at: now }));
   await bulkUpdate(trx, dialect, 'alert_groups', 'id', [
-    text('status'), text('severity'), text('suppressed_by'), int('flapping'), text('transitions_json'), int('alert_count'), int('firing_count'),
-    text('last_alert_at'), text('acknowledged_at'), text('acknowledged_by'), text('resolved_at'), text('resolved_by'), text('updated_at'),
-  ] as BulkColumn<AlertGroupsTable>[], changedGroups);
+    'status', 'severity', 'suppressed_by', 'flapping', 'transitions_json', 'alert_count', 'firing_count',
+    'last_alert_at', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'updated_at',
+  ], changedGroups);
   await bulkInsert(trx, dialect, 'alerts', [...newAlerts.values()]);
   await bulkUpdate(trx, dialect, 'alerts', 'id', [
-    text('status'), text('severity'), text('title'), text('description'), text('annotations_json'), text('links_json'), text('ends_at'),
-    text('last_received_at'), text('resolved_at'), int('receive_count'), text('raw_json'),
-  ] as BulkColumn<AlertsTable>[], [...dirtyAlerts.values()]);
+    'status', 'severity', 'title', 'description', 'annotations_json', 'links_json', 'ends_at', 'last_received_at', 'resolved_at',
+    'receive_count', 'raw_json',
+  ], [...dirtyAlerts.values()]);
 
   const events: AlertGroupEventsTable[] = [];
   const incidents = new Set<string>();
