@@ -49,11 +49,15 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
     };
   } else {
     const file = resolve(join(options.dataDir ?? './data', 'hikeshi.sqlite'));
-    const db = new Kysely<Database>({ dialect: sqliteDialect(file) });
+    const { dialect, stop } = sqliteDialect(file);
+    const db = new Kysely<Database>({ dialect });
     storage = {
       db, dialect: 'sqlite', where: file, isUniqueViolation: isSqliteUniqueViolation,
       lockForTransaction: async () => {},
-      close: () => db.destroy(),
+      close: async () => {
+        await stop();
+        await db.destroy();
+      },
     };
   }
   if (options.migrate !== false) {

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
+import { WalCheckpointer } from './sqlite-checkpoint.js';
 
-/** Opens (creating if needed) a SQLite file in WAL mode with durable commits. */
-export function sqliteDialect(file: string): SqliteDialect {
+/** Opens (creating if needed) a SQLite file in WAL mode with durable commits; `stop` its background work before closing. */
+export function sqliteDialect(file: string): { dialect: SqliteDialect; stop: () => Promise<void> } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
@@ -16,7 +17,8 @@ export function sqliteDialect(file: string): SqliteDialect {
   // (fingerprints, group keys), which touch pages all over the file.
   database.pragma('cache_size = -65536');
   cacheStatements(database);
-  return new SqliteDialect({ database });
+  const checkpointer = file === ':memory:' ? null : WalCheckpointer.start(file, database);
+  return { dialect: new SqliteDialect({ database }), stop: async () => checkpointer?.stop() };
 }
 
 const STATEMENT_CACHE = 500;
