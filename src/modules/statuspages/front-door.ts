@@ -126,13 +126,17 @@ export function installFrontDoor(server: Server, snapshots: () => StatusSnapshot
 
     const onData = (chunk: Buffer) => {
       const s = snapshots();
+      if (!s) {
+        handOver(chunk);
+        return;
+      }
       let pos = 0;
       socket.cork();
       try {
         while (pos < chunk.length) {
           const end = chunk.indexOf(HEAD_END, pos);
-          const req = s && end >= 0 && end - pos <= MAX_HEAD ? parseSimpleHead(chunk.toString('latin1', pos, end)) : null;
-          const found = req ? readerAnswer(s!, req) : null;
+          const req = end >= 0 && end - pos <= MAX_HEAD ? parseSimpleHead(chunk.toString('latin1', pos, end)) : null;
+          const found = req ? readerAnswer(s, req) : null;
           if (!req || !found) {
             handOver(chunk.subarray(pos));
             return;
@@ -143,7 +147,7 @@ export function installFrontDoor(server: Server, snapshots: () => StatusSnapshot
           if (status === 200) head += `content-length: ${body!.length}\r\n`;
           socket.write(`${head}\r\n`, 'latin1');
           if (body && req.method === 'GET') socket.write(body);
-          s!.served++;
+          s.served++;
           pos = end + HEAD_END.length;
           if (req.close) {
             socket.removeListener('data', onData);

@@ -55,7 +55,7 @@ function policyOf(snap: PageSnapshot): string {
 }
 
 /** What to answer for one file: status, headers and body (none for a 304). */
-export interface Answer { status: 200 | 304; headers: Record<string, string>; body: Buffer | null }
+interface Answer { status: 200 | 304; headers: Record<string, string>; body: Buffer | null }
 
 /** The headers of a file in one encoding, built once per snapshot file, not per request. */
 const headerCache = new WeakMap<ServedFile, { identity?: Record<string, string>; gzip?: Record<string, string> }>();
@@ -141,11 +141,12 @@ export function readerAnswer(s: StatusSnapshots, req: ReaderRequest): Answer | n
 }
 
 function fromMemory(s: StatusSnapshots | undefined, req: IncomingMessage, res: ServerResponse): boolean {
-  const a = s ? readerAnswer(s, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }) : null;
+  if (!s) return false;
+  const a = readerAnswer(s, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
   if (!a) return false;
   res.writeHead(a.status, a.headers);
   res.end(req.method === 'HEAD' ? undefined : (a.body ?? undefined));
-  s!.served++;
+  s.served++;
   return true;
 }
 

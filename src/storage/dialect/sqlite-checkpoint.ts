@@ -2,8 +2,9 @@
 // database file (a checkpoint) from inside whichever commit crosses 1,000 WAL pages; during an alert
 // storm that was half of every commit's time, spent on the one thread that also answers HTTP. Here
 // the server's connection never checkpoints by itself: a second connection on a worker thread does
-// it (PASSIVE: it never makes a writer wait) a few times a second, and at once again while the WAL
-// grows. If the worker cannot run, the connection goes back to checkpointing by itself.
+// it (PASSIVE: it never makes a writer wait) five times a second, and again within 20 ms while a
+// reader keeps frames from being copied. If the worker cannot run, the connection goes back to
+// checkpointing by itself.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
