@@ -317,6 +317,7 @@ describe('alert commands', () => {
         alerts: [{ status: 'firing', labels: { alertname: 'QueueBacklog', severity: 'warning' }, annotations: { summary: 'Queue backlog over 10k' }, startsAt: '2026-11-23T01:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: '0123456789abcdef' }] }),
     });
     expect(sent.status).toBe(202);
+    await server.ctx.ingestor.grouper.settled();
     const list = await hikeshi(['alert', 'list'], { env });
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/triggered\s+warning\s+1\/1 firing {2}Queue backlog over 10k/);

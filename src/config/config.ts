@@ -20,6 +20,7 @@ export const ConfigSchema = z.strictObject({
   rateLimitPerMinute: num(z.number().int().min(1)).default(1200).describe('Requests per minute per client'),
   bodyLimitBytes: num(z.number().int().min(1024).max(64 * 1024 * 1024)).default(1024 * 1024),
   trustProxy: z.string().min(1).optional().describe('Reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); unset trusts none'),
+  ingestMaxWaitingAlerts: num(z.number().int().min(1)).default(500_000).describe('Accepted alerts waiting to be grouped beyond which ingest answers 429 with Retry-After (during a storm grouping runs behind acceptance)'),
   clockSweepSeconds: num(z.number().min(0.05).max(3600)).default(15).describe('How often overdue clocks are checked'),
   snsCertHostPattern: z
     .string()

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { computeClocks, overdueClocks } from '../modules/incidents/clocks.js';
 import { openIncidents } from '../modules/incidents/incidents.repo.js';
-import { DECLARE_FROM_GROUP } from '../modules/alerts/ingest.js';
+import { DECLARE_FROM_GROUP } from '../modules/alerts/grouper.js';
 import { DELIVERY_RETRY } from '../modules/statuspages/subscribers.notify.js';
 import { STATUSPAGE_DELIVER, STATUSPAGE_INCIDENT_UPDATE, STATUSPAGE_MAINTENANCE } from '../modules/statuspages/subscribers.jobs.js';
 import type { Severity } from '../shared/phases.js';

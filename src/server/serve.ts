@@ -6,6 +6,7 @@ import { startBackgroundWork } from '../jobs/background.js';
 import { AccountsService } from '../modules/accounts/accounts.service.js';
 import { AlertsService } from '../modules/alerts/alerts.service.js';
 import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
+import { AlertGrouper } from '../modules/alerts/grouper.js';
 import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
 import { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import { SilencesService } from '../modules/alerts/silences.service.js';
@@ -78,7 +79,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const integrations = new IntegrationsService(storage, sources, SecretBox.open(config.secretKey, config.dataDir));
   const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
   const statusPages = new StatusPagesService(storage, bus, incidents, accounts);
-  const ingestor = new AlertIngestor(storage, () => alerts.pipelineEnv(), bus, log, (outcome) => alerts.afterIngest(outcome));
+  const grouper = new AlertGrouper({
+    storage, bus, log, env: () => alerts.pipelineEnv(), integrations: (db, ids) => integrations.groupingById(db, ids),
+    afterCommit: (outcome) => alerts.afterIngest(outcome),
+  });
+  const ingestor = new AlertIngestor(storage, grouper, log);
   const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
   const ctx: AppContext = {
     config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, statusPages,
@@ -106,8 +111,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // The public pages are in memory before the first reader arrives.
     await ctx.statusSnapshots.start();
     await app.listen({ host: config.host, port: config.port });
+    await grouper.start();
     stopBackground = startBackgroundWork(ctx);
   } catch (err) {
+    await grouper.stop();
     await ctx.statusSnapshots.stop();
     await relay?.close();
     await app.close();
@@ -148,7 +155,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await stopBackground();
       await ctx.statusSnapshots.stop();
       await relay?.close();
+      // Requests in flight are stored first; whatever is not grouped yet waits in the inbox for the next start.
       await app.close();
+      await grouper.stop();
       await storage.close();
     },
   };

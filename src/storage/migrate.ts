@@ -4,6 +4,7 @@ import * as incidents from './migrations/0002_incidents.js';
 import * as jobs from './migrations/0003_jobs.js';
 import * as alerts from './migrations/0004_alerts.js';
 import * as statusPages from './migrations/0005_status_pages.js';
+import * as alertInbox from './migrations/0006_alert_inbox.js';
 
 /** A migration that may need to know the dialect (triggers differ). */
 export interface DialectMigration {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0003_jobs': jobs,
   '0004_alerts': alerts,
   '0005_status_pages': statusPages,
+  '0006_alert_inbox': alertInbox,
 };
 
 /** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */

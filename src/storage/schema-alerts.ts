@@ -87,6 +87,22 @@ export interface IngestMessagesTable {
   received_at: string;
 }
 
+/**
+ * Accepted ingest requests not yet grouped: what a 2xx promised, kept until the grouping
+ * transaction that applies them deletes them. Ids sort by acceptance time.
+ */
+export interface AlertInboxTable {
+  id: string;
+  integration_id: string;
+  received_at: string;
+  message_id: string | null;
+  alert_count: number;
+  /** The request's normalised alerts (NormalizedAlert[]). */
+  alerts_json: string;
+  /** Set when grouping failed on this request alone, again and again: kept and shown, no longer retried. */
+  error: string | null;
+}
+
 export interface SilencesTable {
   id: string;
   matchers_json: string;
@@ -130,6 +146,7 @@ export interface AlertTables {
   alerts: AlertsTable;
   alert_group_events: AlertGroupEventsTable;
   ingest_messages: IngestMessagesTable;
+  alert_inbox: AlertInboxTable;
   silences: SilencesTable;
   maintenance_windows: MaintenanceWindowsTable;
   alert_routes: AlertRoutesTable;

@@ -3,7 +3,8 @@
 // once right after an acknowledgement arrives (when an answer that outran its commit would be
 // lost). After each restart on the same database every alert whose request got a 2xx is there,
 // none is stored twice, the groups' counters agree with their alerts, and the server keeps
-// accepting and deduplicating. A 2xx means "stored durably"; a request the kill cut off got no
+// accepting and deduplicating. A 2xx means "stored durably" (in the inbox; grouping follows, and
+// after a restart picks up where the killed server stopped); a request the kill cut off got no
 // answer and may or may not have been stored, so the senders retry it, as Prometheus would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -209,6 +210,16 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
         for (const s of sent.seqs) acknowledged.set(s, sent.sender);
       }
     };
+    /** Requests the killed server had accepted and not grouped yet: the next start must group them. */
+    const leftInInbox = async () => {
+      const storage = await openStorage({ ...settings, migrate: false });
+      try {
+        return (await storage.db.selectFrom('alert_inbox').select('id').execute()).length;
+      } finally {
+        await storage.close();
+      }
+    };
+    const left: number[] = [];
     const checkRound = (round: Round, mode: KillMode, server: ServerProcess) => {
       expect(round.unexpected, `${mode}: failures before the kill\n${server.logTail()}`).toEqual([]);
       // The premise: real load was acknowledged before the kill.
@@ -223,6 +234,7 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     const key = await prepare(first.url, first.setupUrl);
     const one = await loadAndKill(first, key, 'timer', seq);
     checkRound(one, 'timer', first);
+    left.push(await leftInInbox());
     expect(one.inFlight, 'no request was in flight when the server was killed').toBeGreaterThan(0);
 
     // ---- round 2: restarted; the cut-off requests are retried, then killed right after a 2xx ----
@@ -231,6 +243,9 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     await retry(second, key, one.cutOff);
     const two = await loadAndKill(second, key, 'after-ack', seq);
     checkRound(two, 'after-ack', second);
+    left.push(await leftInInbox());
+    // The premise of the restarts: grouping was behind acceptance when a kill came.
+    expect(Math.max(...left), 'no accepted request was waiting to be grouped at either kill').toBeGreaterThan(0);
 
     // ---- restarted again: retries, repeats of acknowledged alerts, and a new alert ----
     const third = await start();
@@ -240,6 +255,18 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     await retry(third, key, Array.from({ length: SENDERS }, (_, n) => request(n, resent.filter((s) => acknowledged.get(s) === n))).filter((r) => r.seqs.length));
     await retry(third, key, [request(0, [0])]);
     attempted.add(0);
+    // A 2xx means stored in the inbox; grouping follows. Wait for it (the killed servers' leftovers too).
+    const watcher = await openStorage({ ...settings, migrate: false });
+    try {
+      const deadline = Date.now() + 60_000;
+      while ((await watcher.db.selectFrom('alert_inbox').select('id').where('error', 'is', null).limit(1).execute()).length) {
+        if (Date.now() > deadline) throw new Error(`accepted alerts still waiting to be grouped after 60 s\n${third.logTail()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await watcher.db.selectFrom('alert_inbox').selectAll().execute(), 'requests set aside').toEqual([]);
+    } finally {
+      await watcher.close();
+    }
     await third.stop();
 
     // ---- what is stored ----

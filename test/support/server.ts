@@ -23,6 +23,11 @@ export interface TestServer {
   url: string;
   db: TestDatabase;
   admin: { id: string; email: string; token: string };
+  /**
+   * One request. After a 2xx to a POST (ingest endpoints among them) it also waits until grouping
+   * has applied every accepted alert, so a test reads back what it sent; grouper.test.ts tests the
+   * gap itself with fetch.
+   */
   call<T = any>(method: string, path: string, opts?: CallOptions): Promise<Answer<T>>;
   /** Creates a user with a role and returns its id and an API token. */
   user(role: 'viewer' | 'responder' | 'admin', name?: string): Promise<{ id: string; email: string; token: string }>;
@@ -53,6 +58,7 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
     } catch {
       /* not JSON (metrics, HTML) */
     }
+    if (method === 'POST' && res.ok) await server.ctx.ingestor.grouper.settled();
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
 

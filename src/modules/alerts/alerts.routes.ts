@@ -93,7 +93,10 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/alert-groups/overview', {
       ...viewer,
       schema: { tags, summary: 'Counts, and whether an alert storm is on', response: { 200: AlertsOverviewSchema } },
-    }, async () => svc.overview());
+    }, async () => {
+      const [overview, inbox] = await Promise.all([svc.overview(), ctx.ingestor.grouper.countWaiting()]);
+      return { ...overview, inbox: { waitingAlerts: inbox.alerts, waitingRequests: inbox.requests, oldestReceivedAt: inbox.oldest, setAside: inbox.setAside } };
+    });
 
     app.get('/alert-groups/:id', {
       ...viewer,

@@ -181,6 +181,12 @@ export const AlertsOverviewSchema = z.object({
   suppressed: z.number(),
   flapping: z.number(),
   storm: StormSchema,
+  inbox: z.object({
+    waitingAlerts: z.number().describe('Alerts accepted (answered 2xx, stored) and not yet grouped: during a storm grouping runs behind acceptance'),
+    waitingRequests: z.number(),
+    oldestReceivedAt: z.string().nullable().describe('When the oldest of them was accepted'),
+    setAside: z.number().describe('Accepted requests grouping failed on again and again: kept in the inbox, not retried (see the server log)'),
+  }),
 });
 
 export const GroupParams = z.strictObject({ id });

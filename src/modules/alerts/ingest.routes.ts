@@ -8,6 +8,8 @@ import { nowIso } from '../../shared/ids.js';
 export const INGEST_BODY_LIMIT = 512 * 1024;
 /** The most alerts one request may carry (Prometheus sends up to 64; Alertmanager all of a group). */
 const MAX_ALERTS_PER_REQUEST = 5000;
+/** What a sender is told to wait when too many accepted alerts are still waiting to be grouped. */
+const INBOX_FULL_RETRY_S = 30;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,6 +103,15 @@ async function handle(ctx: AppContext, plugin: SourcePlugin<unknown>, req: Fasti
     throw p;
   }
 
+  // Grouping runs behind acceptance during a storm; past this much waiting, senders are asked to come
+  // back (they all retry) rather than letting the inbox, and the lag, grow without bound.
+  if (ctx.ingestor.grouper.waiting >= ctx.config.ingestMaxWaitingAlerts) {
+    const p = new HttpProblem(429, 'Too many requests', `${ctx.ingestor.grouper.waiting} alerts are waiting to be grouped; retry in ${INBOX_FULL_RETRY_S} s`,
+      undefined, `${ctx.ingestor.grouper.waiting} 件のアラートがグループ化待ちです。${INBOX_FULL_RETRY_S} 秒後に再送してください`);
+    p.headers = { 'retry-after': String(INBOX_FULL_RETRY_S) };
+    throw p;
+  }
+
   let outcome;
   try {
     outcome = await plugin.parse(
@@ -125,7 +136,7 @@ async function handle(ctx: AppContext, plugin: SourcePlugin<unknown>, req: Fasti
   if (outcome.alerts.length > MAX_ALERTS_PER_REQUEST) {
     throw new HttpProblem(400, 'Invalid request', `body: at most ${MAX_ALERTS_PER_REQUEST} alerts per request`, [{ field: 'body', message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` }]);
   }
-  const result = await ctx.ingestor.submit({ integration, alerts: outcome.alerts, messageId: outcome.messageId, receivedAt: nowIso() });
-  const answer = outcome.reply?.({ dedupKeys: result.dedupKeys }) ?? { status: 202, body: { status: 'success', accepted: outcome.alerts.length } };
+  await ctx.ingestor.submit({ integration, alerts: outcome.alerts, messageId: outcome.messageId, receivedAt: nowIso() });
+  const answer = outcome.reply?.({ dedupKeys: outcome.alerts.map((a) => a.dedupKey) }) ?? { status: 202, body: { status: 'success', accepted: outcome.alerts.length } };
   return reply.code(answer.status).send(answer.body);
 }

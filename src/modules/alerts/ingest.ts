@@ -1,47 +1,41 @@
 import type { Logger } from 'pino';
-import type { EventBus } from '../../server/event-bus.js';
-import { nowIso } from '../../shared/ids.js';
+import { newId } from '../../shared/ids.js';
+import { bulkInsert } from '../../storage/bulk.js';
 import type { Storage } from '../../storage/db.js';
-import { JobQueue } from '../../jobs/queue.js';
-import { applyBatch, type BatchOutcome, type IngestItem, type IngestResult, type PipelineEnv } from './pipeline.js';
+import type { AlertGrouper } from './grouper.js';
+import type { IngestItem } from './pipeline.js';
 
-/** The background job that declares an incident for a group a route marked "declare". */
-export const DECLARE_FROM_GROUP = 'alert_group.declare';
-
-/** Largest batch, in alerts: a storm is taken in bites that keep the API (which shares the database) responsive. */
-const MAX_BATCH_ALERTS = 2000;
+/** Largest append, in alerts: one transaction stays short even when many large requests wait. */
+const MAX_BATCH_ALERTS = 5000;
 
 interface Pending {
   item: IngestItem;
-  resolve: (r: IngestResult) => void;
+  resolve: () => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Group commit for the ingest path. Requests arriving while a batch commits wait and go together in
- * the next one: one transaction and one fsync for many requests, so throughput rises with load
- * while a lone request still commits at once. A request's promise settles only after its batch
- * committed, so a 2xx always means "stored durably".
+ * The accepting half of the ingest path: group commit into the inbox. Requests arriving while a
+ * batch commits wait and go together in the next one: one transaction and one fsync for many
+ * requests, so throughput rises with load while a lone request still commits at once. A request's
+ * promise settles only after its batch committed, so a 2xx always means "stored durably". Grouping
+ * (deduplication, routing, paging events) happens after, in the grouper, in the same order.
  */
 export class AlertIngestor {
   private queue: Pending[] = [];
   private running = false;
-  private readonly jobs: JobQueue;
-  /** Batches committed, and requests in them (for /metrics and the bench). */
+  /** Batches committed, and requests and alerts in them (for /metrics and the bench). */
   readonly stats = { batches: 0, requests: 0, alerts: 0 };
 
   constructor(
     private readonly storage: Storage,
-    private readonly env: () => Promise<PipelineEnv>,
-    private readonly bus: EventBus,
+    readonly grouper: AlertGrouper,
     private readonly log: Logger,
-    private readonly afterCommit: (outcome: BatchOutcome) => void,
-  ) {
-    this.jobs = new JobQueue(storage);
-  }
+  ) {}
 
-  /** Stores the alerts of one request; resolves once they are durable. */
-  submit(item: IngestItem): Promise<IngestResult> {
+  /** Stores the alerts of one request in the inbox; resolves once they are durable. */
+  submit(item: IngestItem): Promise<void> {
+    this.grouper.arrived();
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.running) void this.drain();
@@ -75,8 +69,8 @@ export class AlertIngestor {
         await new Promise((r) => setImmediate(() => setImmediate(r)));
         const batch = this.take();
         try {
-          const outcome = await this.commit(batch.map((p) => p.item));
-          batch.forEach((p, i) => p.resolve(outcome.results[i]!));
+          await this.commit(batch.map((p) => p.item));
+          for (const p of batch) p.resolve();
         } catch (err) {
           if (batch.length === 1) {
             batch[0]!.reject(err);
@@ -86,7 +80,8 @@ export class AlertIngestor {
           this.log.warn({ err, requests: batch.length }, 'ingest batch failed; retrying its requests one by one');
           for (const p of batch) {
             try {
-              p.resolve((await this.commit([p.item])).results[0]!);
+              await this.commit([p.item]);
+              p.resolve();
             } catch (e) {
               p.reject(e);
             }
@@ -98,25 +93,17 @@ export class AlertIngestor {
     }
   }
 
-  private async commit(items: IngestItem[]): Promise<BatchOutcome> {
-    const env = await this.env();
-    const outcome = await this.storage.db.transaction().execute(async (trx) => {
-      // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier batch.
-      await this.storage.lockForTransaction(trx, 'alerts.ingest');
-      const out = await applyBatch(trx, this.storage.dialect, items, env, nowIso());
-      for (const [groupId, severity] of out.declare) {
-        await this.jobs.enqueue({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } }, trx);
-      }
-      return out;
-    });
+  private async commit(items: IngestItem[]): Promise<void> {
+    const rows = items.map((i) => ({
+      id: newId(), integration_id: i.integration.id, received_at: i.receivedAt, message_id: i.messageId ?? null,
+      alert_count: i.alerts.length, alerts_json: JSON.stringify(i.alerts), error: null,
+    }));
+    await this.storage.db.transaction().execute((trx) => bulkInsert(trx, this.storage.dialect, 'alert_inbox', rows));
+    const alerts = items.reduce((n, i) => n + i.alerts.length, 0);
     this.stats.batches++;
     this.stats.requests += items.length;
-    this.stats.alerts += items.reduce((n, i) => n + i.alerts.length, 0);
-    if (outcome.changedGroups.length) {
-      this.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: outcome.changedGroups.slice(0, 100), count: outcome.changedGroups.length } });
-    }
-    this.afterCommit(outcome);
-    return outcome;
+    this.stats.alerts += alerts;
+    this.grouper.accepted(alerts);
   }
 }
 

@@ -10,6 +10,7 @@ import { SecretBox } from '../../server/secret-box.js';
 import { hashSecret } from '../accounts/secrets.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Integration, IntegrationCreateSchema, IntegrationUpdateSchema } from './alerts.schema.js';
+import type { GroupingIntegration } from './pipeline.js';
 
 type Create = z.output<typeof IntegrationCreateSchema>;
 type Update = z.output<typeof IntegrationUpdateSchema>;
@@ -85,6 +86,16 @@ export class IntegrationsService {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { runtime, until: now + CACHE_MS });
     return runtime;
+  }
+
+  /**
+   * What grouping needs of these integrations, disabled or not: requests accepted before a key was
+   * disabled are still grouped.
+   */
+  async groupingById(db: Db, ids: string[]): Promise<Map<string, GroupingIntegration>> {
+    if (!ids.length) return new Map();
+    const rows = await db.selectFrom('integrations').select(['id', 'group_by_json']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, { id: r.id, groupBy: JSON.parse(r.group_by_json) as string[] }]));
   }
 
   private runtimeOf(row: IntegrationsTable): IntegrationRuntime | null {

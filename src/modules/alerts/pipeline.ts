@@ -11,9 +11,12 @@ import { groupKey, groupLabels, recordTransition, REOPEN_WINDOW_MS, worse } from
 import type { IntegrationRuntime } from './integrations.service.js';
 import { allMatch } from './matchers.js';
 
-/** One accepted request, waiting for its batch to commit. */
+/** What grouping needs of an integration. */
+export type GroupingIntegration = Pick<IntegrationRuntime, 'id' | 'groupBy'>;
+
+/** One accepted request, on its way through the inbox to grouping. */
 export interface IngestItem {
-  integration: IntegrationRuntime;
+  integration: GroupingIntegration;
   alerts: NormalizedAlert[];
   messageId?: string;
   receivedAt: string;
@@ -75,7 +78,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   const live: IngestItem[] = [];
   for (const item of items) {
     if (item.messageId) {
-      const res = await trx.insertInto('ingest_messages').values({ integration_id: item.integration.id, message_id: item.messageId, received_at: now })
+      const res = await trx.insertInto('ingest_messages').values({ integration_id: item.integration.id, message_id: item.messageId, received_at: item.receivedAt })
         .onConflict((oc) => oc.columns(['integration_id', 'message_id']).doNothing()).executeTakeFirst();
       if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) {
         results.push({ duplicate: true, dedupKeys: item.alerts.map((a) => a.dedupKey) });
@@ -147,7 +150,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   };
 
   const declare: [string, string][] = [];
-  const openGroupFor = (integration: IntegrationRuntime, alert: NormalizedAlert): AlertGroupsTable => {
+  const openGroupFor = (integration: GroupingIntegration, alert: NormalizedAlert): AlertGroupsTable => {
     const grouped = groupLabels(alert.labels, integration.groupBy);
     const key = groupKey(grouped);
     const existingId = groupByKey.get(at(key, integration.id));
@@ -193,7 +196,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       const raw = JSON.stringify(alert.raw ?? null);
       if (alert.status === 'firing') {
         if (existing && existing.status === 'firing') {
-          existing.last_received_at = now;
+          existing.last_received_at = item.receivedAt;
           existing.receive_count++;
           if (!alert.partial) {
             Object.assign(existing, {
@@ -220,7 +223,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
           id: newId(), integration_id: integration.id, group_id: g.id, dedup_key: alert.dedupKey, status: 'firing', severity: alert.severity,
           title: alert.title, description: alert.description, labels_json: JSON.stringify(alert.labels),
           annotations_json: JSON.stringify(alert.annotations), links_json: JSON.stringify(alert.links), starts_at: alert.startsAt,
-          ends_at: alert.endsAt, first_received_at: now, last_received_at: now, resolved_at: null, receive_count: 1,
+          ends_at: alert.endsAt, first_received_at: item.receivedAt, last_received_at: item.receivedAt, resolved_at: null, receive_count: 1,
           silenced_by: env.suppression(alert.labels, integration.id, g.service, now), raw_json: raw,
         };
         newAlerts.set(row.id, row);
@@ -235,7 +238,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
         if (a.titles.length < 3) a.titles.push(alert.title);
       } else {
         if (!existing) continue; // resolved before we ever saw it fire: nothing to page about, nothing to keep
-        existing.last_received_at = now;
+        existing.last_received_at = item.receivedAt;
         if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
         if (existing.status !== 'firing') continue;
         Object.assign(existing, { status: 'resolved', resolved_at: now, ends_at: alert.endsAt ?? now, receive_count: existing.receive_count + 1 });

@@ -1,0 +1,118 @@
+// The two halves of ingest, apart: a 2xx means the request is stored in the inbox; grouping applies
+// it afterwards, in order, exactly once; too much waiting turns senders away with 429; a request
+// grouping keeps failing on is set aside without holding up the ones behind it. Real HTTP, on
+// SQLite and PostgreSQL; ingest requests go through fetch, since the test client's call() waits
+// for grouping.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../../../test/support/databases.js';
+import { startTestServer, type TestServer } from '../../../test/support/server.js';
+import { AlertGrouper } from './grouper.js';
+
+/** An Alertmanager webhook carrying one alert per name. */
+function webhook(names: string[], status: 'firing' | 'resolved' = 'firing') {
+  return {
+    version: '4', groupKey: '{}:{}', truncatedAlerts: 0, status, receiver: 'hikeshi', groupLabels: {}, commonLabels: {}, commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: names.map((name) => ({
+      status, labels: { alertname: name, severity: 'critical' }, annotations: { summary: `${name} is down` },
+      startsAt: '2026-11-23T02:15:00Z', endsAt: status === 'resolved' ? '2026-11-23T02:30:00Z' : '0001-01-01T00:00:00Z',
+      generatorURL: '', fingerprint: `fp-${name}`,
+    })),
+  };
+}
+
+describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer(kind, { ingestMaxWaitingAlerts: 6 });
+  });
+  afterAll(async () => ts?.close());
+
+  const integration = async (name: string) => {
+    const res = await ts.call('POST', '/api/v1/integrations', { token: ts.admin.token, body: { source: 'alertmanager', name, groupBy: ['alertname'] } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; key: string };
+  };
+  const post = (key: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${ts.url}/ingest/alertmanager`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers }, body: JSON.stringify(body),
+  });
+  const groupsOf = async (id: string) => (await ts.call('GET', `/api/v1/alert-groups?status=all&integrationId=${id}`, { token: ts.admin.token })).body.groups as { title: string; status: string; alertCount: number; firingCount: number }[];
+  const inbox = async () => (await ts.call('GET', '/api/v1/alert-groups/overview', { token: ts.admin.token })).body.inbox;
+  const grouper = () => ts.server.ctx.ingestor.grouper;
+
+  it('answers 2xx once a request is stored, then groups the requests in the order they came', async () => {
+    const { id, key } = await integration('order');
+    await grouper().stop();
+    try {
+      expect((await post(key, webhook(['DiskFull']))).status).toBe(202);
+      expect((await post(key, webhook(['DiskFull'], 'resolved'))).status).toBe(202);
+      // Stored, and not grouped yet.
+      expect(await groupsOf(id)).toEqual([]);
+      const waiting = await inbox();
+      expect(waiting).toMatchObject({ waitingAlerts: 2, waitingRequests: 2, setAside: 0 });
+      expect(Date.parse(waiting.oldestReceivedAt)).toBeGreaterThan(Date.now() - 60_000);
+    } finally {
+      await grouper().start();
+    }
+    await grouper().settled();
+    // The resolve came second, so it is applied second: one alert, fired then resolved.
+    expect(await groupsOf(id)).toMatchObject([{ title: 'DiskFull is down', status: 'resolved', alertCount: 1, firingCount: 0 }]);
+    expect(await inbox()).toMatchObject({ waitingAlerts: 0, waitingRequests: 0, oldestReceivedAt: null });
+  });
+
+  it('turns senders away with 429 and Retry-After while too many accepted alerts wait, storing nothing of theirs', async () => {
+    const { id, key } = await integration('full');
+    await grouper().stop();
+    try {
+      expect((await post(key, webhook(['A1', 'A2', 'A3', 'A4']))).status).toBe(202);
+      expect((await post(key, webhook(['A5', 'A6']))).status).toBe(202); // 4 waiting: under the limit of 6
+      const refused = await post(key, webhook(['A7']), { 'accept-language': 'ja' });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.headers.get('retry-after')).toBe('30');
+      expect(((await refused.json()) as { detail: string }).detail).toContain('6 件のアラートがグループ化待ちです');
+      expect((await inbox()).waitingAlerts).toBe(6);
+    } finally {
+      await grouper().start();
+    }
+    await grouper().settled();
+    expect((await groupsOf(id)).map((g) => g.title).sort()).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6'].map((n) => `${n} is down`));
+    expect((await post(key, webhook(['A7']))).status).toBe(202);
+  });
+
+  it('sets aside a request grouping keeps failing on, and groups the ones behind it', async () => {
+    const good = await integration('good');
+    const bad = await integration('poisoned');
+    const ctx = ts.server.ctx;
+    await grouper().stop();
+    const picky = new AlertGrouper({
+      storage: ctx.storage, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
+      // Stands in for anything that fails on one request's content: here, reading its integration.
+      integrations: async (db, ids) => {
+        if (ids.includes(bad.id)) throw new Error('cannot read this integration');
+        return ctx.integrations.groupingById(db, ids);
+      },
+      tuning: { retryBaseMs: 1, maxAttempts: 3, setAsideAfterMs: 0 },
+    });
+    try {
+      expect((await post(good.key, webhook(['Before']))).status).toBe(202);
+      expect((await post(bad.key, webhook(['Poison']))).status).toBe(202);
+      expect((await post(good.key, webhook(['After']))).status).toBe(202);
+      await picky.start();
+      await picky.settled(10_000);
+    } finally {
+      await picky.stop();
+      await grouper().start();
+    }
+    expect((await groupsOf(good.id)).map((g) => g.title).sort()).toEqual(['After is down', 'Before is down']);
+    expect(await groupsOf(bad.id)).toEqual([]);
+    expect(await inbox()).toMatchObject({ waitingAlerts: 0, setAside: 1 });
+    const kept = await ctx.storage.db.selectFrom('alert_inbox').selectAll().execute();
+    expect(kept).toMatchObject([{ integration_id: bad.id, error: 'cannot read this integration' }]);
+    expect(JSON.parse(kept[0]!.alerts_json)[0]).toMatchObject({ title: 'Poison is down', labels: { alertname: 'Poison' } });
+    // The set-aside request no longer counts against the waiting limit, and the server goes on.
+    expect((await post(good.key, webhook(['Later']))).status).toBe(202);
+    await grouper().settled();
+    expect(await groupsOf(good.id)).toHaveLength(3);
+  });
+});

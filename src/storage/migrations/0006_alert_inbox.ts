@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The ingest inbox: an accepted request is appended here before its 2xx, and alert grouping takes
+ * it from here in order, deleting it in the same transaction that applies it (exactly once, even
+ * across a crash).
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('alert_inbox')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('integration_id', 'text', (c) => c.notNull())
+    .addColumn('received_at', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text')
+    .addColumn('alert_count', 'integer', (c) => c.notNull())
+    .addColumn('alerts_json', 'text', (c) => c.notNull())
+    // Set when grouping failed on this request alone, again and again: kept and shown, no longer retried.
+    .addColumn('error', 'text')
+    .execute();
+}
