@@ -56,6 +56,25 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
   ingestCounter('hikeshi_ingest_requests_total', 'Ingest requests stored (2xx)', 'requests');
+  new client.Counter({
+    name: 'hikeshi_alerts_grouped_total', help: 'Accepted alerts applied to alert groups (the grouping half of ingest)', registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(ctx.ingestor.grouper.stats.alerts);
+    },
+  });
+  new client.Gauge({
+    name: 'hikeshi_ingest_waiting_alerts', help: 'Accepted alerts waiting in the inbox to be grouped', registers: [registry],
+    collect() {
+      this.set(ctx.ingestor.grouper.waiting);
+    },
+  });
+  new client.Gauge({
+    name: 'hikeshi_ingest_grouping_lag_seconds', help: 'How long the newest grouped request had waited in the inbox', registers: [registry],
+    collect() {
+      this.set(ctx.ingestor.grouper.stats.lagMs / 1000);
+    },
+  });
   ingestCounter('hikeshi_ingest_alerts_total', 'Alerts in stored ingest requests', 'alerts');
   ingestCounter('hikeshi_ingest_commits_total', 'Ingest transactions (each holds one or more requests: group commit)', 'batches');
   new client.Gauge({

@@ -217,6 +217,22 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
     await page.getByRole('button', { name: 'Load more' }).click();
     await hasText(page.getByTestId('alerts-total'), 'Showing 60 of 60');
 
+    // Grouping behind acceptance (held back here): the page says how many accepted alerts wait, then catches up.
+    await server.ctx.ingestor.grouper.stop();
+    try {
+      const late = stormPayload(new Date().toISOString());
+      late.alerts = late.alerts.slice(0, 5).map((a, i) => ({ ...a, labels: { ...a.labels, alertname: `LateNode${i}` }, fingerprint: `late${String(i).padStart(12, '0')}` }));
+      expect((await post(late)).status).toBe(202);
+      await page.reload();
+      await hasText(page.getByTestId('inbox-notice'), /5 accepted alerts are waiting to be grouped; the oldest arrived (just now|\d+ s ago)/);
+      await fullPageShot(page, 'alerts-inbox-waiting.png');
+    } finally {
+      await server.ctx.ingestor.grouper.start();
+    }
+    await expect.poll(() => page.getByTestId('inbox-notice').count(), { timeout: 10_000 }).toBe(0);
+    await page.goto(`${origin}/alerts?label=alertname%3DLateNode3`);
+    await hasText(page.getByTestId('alert-group-row'), 'node-3 is unreachable');
+
     // The same page in Japanese.
     await page.getByRole('button', { name: '日本語', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'アラート', level: 1 }));

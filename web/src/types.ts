@@ -177,6 +177,8 @@ export interface AlertGroupPage { groups: AlertGroupSummary[]; total: number; ne
 export interface AlertsOverview {
   open: number; triggered: number; acknowledged: number; firingAlerts: number; suppressed: number; flapping: number;
   storm: { active: boolean; since: string | null; alertsLast5m: number; newGroupsLast5m: number; top: { label: string; value: string; groups: number }[] };
+  /** Accepted alerts not grouped yet (grouping runs behind acceptance in a storm), and requests grouping gave up on. */
+  inbox: { waitingAlerts: number; waitingRequests: number; oldestReceivedAt: string | null; setAside: number };
 }
 
 /** A silence: matching alerts do not page while it is active. */

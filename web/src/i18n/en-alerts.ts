@@ -62,6 +62,8 @@ export const enAlerts = {
   'alerts.count.firing': 'Firing alerts',
   'alerts.count.suppressed': 'Silenced or in maintenance',
   'alerts.count.flapping': 'Flapping',
+  'alerts.inbox.waiting': '{n} accepted alerts are waiting to be grouped; the oldest arrived {ago}. Grouping catches up once the storm eases, and nothing received is lost.',
+  'alerts.inbox.setAside': '{n} accepted requests could not be grouped and were set aside; they are kept in the database. The server log says why.',
   'alerts.storm.title': 'Alert storm: {alerts} alerts in the last 5 minutes, {groups} new groups',
   'alerts.storm.since': 'Since {time} ({ago}).',
   'alerts.storm.advice': 'Look for what the groups share before opening them one by one.',

@@ -15,6 +15,9 @@ import { LiveDot, ReadOnlyBadge } from './incident-list.js';
 const TABS = ['open', 'acknowledged', 'resolved', 'all'] as const;
 type Tab = (typeof TABS)[number];
 const PAGE = 50;
+/** Accepted alerts waiting longer than this to be grouped are worth telling people about. */
+const INBOX_NOTICE_MS = 3_000;
+const INBOX_POLL_MS = 5_000;
 
 /** The alert groups page, /alerts. */
 export function AlertsPage() {
@@ -58,6 +61,12 @@ export function AlertsPage() {
     api<{ integrations: Integration[] }>('GET', '/integrations/brief').then((r) => setIntegrations(r.integrations)).catch(() => {});
   }, []);
   const live = useAlertsLive(load, undefined, overview?.storm.active ?? false);
+  // Accepted alerts still waiting to be grouped: look again in a while, events or not.
+  useEffect(() => {
+    if (!overview?.inbox.waitingAlerts) return undefined;
+    const timer = setTimeout(load, INBOX_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [overview, load]);
 
   useEffect(() => {
     document.title = overview && overview.triggered > 0 ? `(${overview.triggered}) ${t('alerts.title')} — Hikeshi` : `${t('alerts.title')} — Hikeshi`;
@@ -119,6 +128,7 @@ export function AlertsPage() {
         {canAct ? null : <ReadOnlyBadge />}
       </div>
       {overview ? <OverviewCounts overview={overview} /> : null}
+      {overview ? <InboxNotice inbox={overview.inbox} /> : null}
       {overview?.storm.active ? <StormBanner storm={overview.storm} active={filters.label} onPick={(label) => setFilters({ label: label ?? '' })} /> : null}
       <div className="tabs" role="tablist" aria-label={t('alerts.title')} onKeyDown={tabListKeys}>
         {TABS.map((s) => {
@@ -217,6 +227,20 @@ function GroupRow({ group: g, now, busy, act, onPick }: {
 }
 
 /** Open, triggered, acknowledged, firing, suppressed, flapping: the page's numbers at a glance. */
+/** Shown when grouping runs noticeably behind acceptance (a storm), or gave up on a request. */
+function InboxNotice({ inbox }: { inbox: AlertsOverview['inbox'] }) {
+  const { t, fmt } = useApp();
+  const now = useNow(5_000);
+  const behind = inbox.oldestReceivedAt !== null && now - Date.parse(inbox.oldestReceivedAt) > INBOX_NOTICE_MS;
+  if (!behind && !inbox.setAside) return null;
+  return (
+    <div className="inbox-notice" role="status" data-testid="inbox-notice">
+      {behind ? <p>{t('alerts.inbox.waiting', { n: fmt.number(inbox.waitingAlerts), ago: fmt.ago(inbox.oldestReceivedAt!, now) })}</p> : null}
+      {inbox.setAside ? <p className="form-error">{t('alerts.inbox.setAside', { n: fmt.number(inbox.setAside) })}</p> : null}
+    </div>
+  );
+}
+
 function OverviewCounts({ overview: o }: { overview: AlertsOverview }) {
   const { t, fmt } = useApp();
   const items: [string, number, string][] = [
