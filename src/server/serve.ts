@@ -7,6 +7,7 @@ import { AccountsService } from '../modules/accounts/accounts.service.js';
 import { AlertsService } from '../modules/alerts/alerts.service.js';
 import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
 import { AlertGrouper } from '../modules/alerts/grouper.js';
+import { openInbox } from '../modules/alerts/inbox.js';
 import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
 import { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import { SilencesService } from '../modules/alerts/silences.service.js';
@@ -79,11 +80,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const integrations = new IntegrationsService(storage, sources, SecretBox.open(config.secretKey, config.dataDir));
   const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
   const statusPages = new StatusPagesService(storage, bus, incidents, accounts);
+  const inbox = await openInbox(storage);
   const grouper = new AlertGrouper({
-    storage, bus, log, env: () => alerts.pipelineEnv(), integrations: (db, ids) => integrations.groupingById(db, ids),
+    storage, inbox, bus, log, maxWaiting: config.ingestMaxWaitingAlerts, env: () => alerts.pipelineEnv(), integrations: (db, ids) => integrations.groupingById(db, ids),
     afterCommit: (outcome) => alerts.afterIngest(outcome),
   });
-  const ingestor = new AlertIngestor(storage, grouper, log);
+  const ingestor = new AlertIngestor(inbox, grouper, log);
   const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
   const ctx: AppContext = {
     config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, statusPages,
@@ -115,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopBackground = startBackgroundWork(ctx);
   } catch (err) {
     await grouper.stop();
+    await inbox.close();
     await ctx.statusSnapshots.stop();
     await relay?.close();
     await app.close();
@@ -158,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Requests in flight are stored first; whatever is not grouped yet waits in the inbox for the next start.
       await app.close();
       await grouper.stop();
+      await inbox.close();
       await storage.close();
     },
   };

@@ -103,6 +103,12 @@ export interface AlertInboxTable {
   error: string | null;
 }
 
+/** SQLite: the last inbox file sequence number grouping has applied (one row). */
+export interface AlertInboxCursorTable {
+  name: string;
+  seq: number;
+}
+
 export interface SilencesTable {
   id: string;
   matchers_json: string;
@@ -147,6 +153,7 @@ export interface AlertTables {
   alert_group_events: AlertGroupEventsTable;
   ingest_messages: IngestMessagesTable;
   alert_inbox: AlertInboxTable;
+  alert_inbox_cursor: AlertInboxCursorTable;
   silences: SilencesTable;
   maintenance_windows: MaintenanceWindowsTable;
   alert_routes: AlertRoutesTable;

@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Launch } from '../../bench/lib/compile-server.js';
 import { ServerProcess } from '../../bench/lib/server-process.js';
+import { openInbox } from '../../src/modules/alerts/inbox.js';
 import { openStorage } from '../../src/storage/db.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 
@@ -213,9 +214,11 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     /** Requests the killed server had accepted and not grouped yet: the next start must group them. */
     const leftInInbox = async () => {
       const storage = await openStorage({ ...settings, migrate: false });
+      const inbox = await openInbox(storage);
       try {
-        return (await storage.db.selectFrom('alert_inbox').select('id').execute()).length;
+        return (await inbox.count()).requests;
       } finally {
+        await inbox.close();
         await storage.close();
       }
     };
@@ -257,14 +260,16 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     attempted.add(0);
     // A 2xx means stored in the inbox; grouping follows. Wait for it (the killed servers' leftovers too).
     const watcher = await openStorage({ ...settings, migrate: false });
+    const inbox = await openInbox(watcher);
     try {
       const deadline = Date.now() + 60_000;
-      while ((await watcher.db.selectFrom('alert_inbox').select('id').where('error', 'is', null).limit(1).execute()).length) {
+      while ((await inbox.count()).requests) {
         if (Date.now() > deadline) throw new Error(`accepted alerts still waiting to be grouped after 60 s\n${third.logTail()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(await watcher.db.selectFrom('alert_inbox').selectAll().execute(), 'requests set aside').toEqual([]);
+      expect((await inbox.count()).setAside, 'requests set aside').toBe(0);
     } finally {
+      await inbox.close();
       await watcher.close();
     }
     await third.stop();

@@ -86,7 +86,7 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     const ctx = ts.server.ctx;
     await grouper().stop();
     const picky = new AlertGrouper({
-      storage: ctx.storage, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
+      storage: ctx.storage, inbox: grouper().inbox, maxWaiting: 1000, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
       // Stands in for anything that fails on one request's content: here, reading its integration.
       integrations: async (db, ids) => {
         if (ids.includes(bad.id)) throw new Error('cannot read this integration');

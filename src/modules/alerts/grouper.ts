@@ -2,19 +2,38 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../server/event-bus.js';
 import { nowIso } from '../../shared/ids.js';
 import type { Db, Storage } from '../../storage/db.js';
-import type { AlertInboxTable } from '../../storage/schema.js';
 import { JobQueue } from '../../jobs/queue.js';
 import type { NormalizedAlert } from '../../plugins/source.js';
+import type { AlertInbox, WaitingCount, WaitingRow } from './inbox.js';
 import { applyBatch, type BatchOutcome, type GroupingIntegration, type IngestItem, type PipelineEnv } from './pipeline.js';
 
 /** The background job that declares an incident for a group a route marked "declare". */
 export const DECLARE_FROM_GROUP = 'alert_group.declare';
 
 /** Largest grouping transaction, in alerts: it blocks the event loop on SQLite, so it stays short. */
-const CHUNK_ALERTS = 500;
-/** While requests keep arriving, grouping takes about this share of the time; all of it when they stop. */
-const SHARE_WHILE_BUSY = 0.1;
-/** Ingest counts as busy for this long after a request arrives. */
+const CHUNK_ALERTS = 200;
+/** Requests read from the inbox per transaction, at most (a chunk of 1-alert requests). */
+const HEAD_ROWS = 500;
+/**
+ * A storm: alerts arrive faster than grouping them all would leave the event loop half its time
+ * (arrival rate × measured grouping cost per alert > STORM_LOAD). Then grouping takes only a share
+ * of the time: 2% until half the inbox limit waits, rising to half the time when the inbox is
+ * full. So a storm is taken at full speed, grouping always moves, and senders turned away at the
+ * limit (429) leave it the time to catch up. Short of a storm (1,000 alerts/s is a tenth of what
+ * grouping can do) grouping takes all the time it needs and stays milliseconds behind.
+ * (Time grouping holds the event loop is time no request is read: run freely during a storm, it
+ * capped intake at grouping's own speed, measured at ~10k alerts/s against 40-50k deferred.)
+ */
+const STORM_LOAD = 0.5;
+const MIN_SHARE = 0.02;
+const MAX_SHARE = 0.5;
+/** Ingest busier than this during grouping's pause means senders wait on answers: grouping's share halves; else it doubles. */
+const IDLE_INTAKE = 0.5;
+/** The arrival rate is measured over windows of this length. */
+const RATE_WINDOW_MS = 500;
+/** The longest pause between two grouping transactions while ingest is busy. */
+const MAX_PAUSE_MS = 1000;
+/** A storm is over once no request arrived for this long. */
 const BUSY_MS = 50;
 /** How often a node looks for requests another node accepted (PostgreSQL) or left behind. */
 const POLL_MS = 1000;
@@ -26,6 +45,9 @@ const nextTurn = () => new Promise((r) => setImmediate(r));
 /** Where the grouper gets what it needs of the rest of the room. */
 export interface GrouperDeps {
   storage: Storage;
+  inbox: AlertInbox;
+  /** Accepted alerts waiting beyond which ingest answers 429 (ingestMaxWaitingAlerts). */
+  maxWaiting: number;
   env(): Promise<PipelineEnv>;
   /** Read inside the grouping transaction (`db`): SQLite has one connection, and the transaction holds it. */
   integrations(db: Db, ids: string[]): Promise<Map<string, GroupingIntegration>>;
@@ -47,9 +69,9 @@ interface Tuning {
 /**
  * The grouping half of the ingest path. Takes accepted requests from the inbox in order and applies
  * them (deduplication, alert groups, routing, incident timelines, paging events) in transactions of
- * up to CHUNK_ALERTS alerts, each of which also deletes the requests it applied: every accepted
- * request is grouped exactly once, across crashes and restarts. During a storm acceptance comes
- * first and grouping runs behind it, about a quarter of the time; the lag is measured and shown.
+ * up to CHUNK_ALERTS alerts, each of which also takes the requests it applied out of the inbox:
+ * every accepted request is grouped exactly once, across crashes and restarts. During a storm
+ * acceptance comes first and grouping runs behind it (see MIN_SHARE); the lag is measured and shown.
  */
 export class AlertGrouper {
   private running = false;
@@ -59,11 +81,17 @@ export class AlertGrouper {
   private loop: Promise<void> = Promise.resolve();
   private readonly jobs: JobQueue;
   /** The requests the transaction in flight took. */
-  private taken: string[] = [];
+  private taken: WaitingRow[] = [];
   /** Try one request per transaction (after a failure, to find the request that fails). */
   private single = false;
   private failures: { id: string; count: number; since: number } | null = null;
   private lastArrival = 0;
+  private window = { start: performance.now(), count: 0, rate: 0 };
+  /** What grouping one alert costs, measured (moving average, ms). */
+  private costPerAlertMs = 0.1;
+  /** Grouping's share of the time during a storm (MIN_SHARE…MAX_SHARE, adapted to how idle ingest leaves the event loop). */
+  private share = MIN_SHARE;
+  private lastAlerts = 0;
   private wake: (() => void) | null = null;
   /** Alerts accepted and not yet grouped, as far as this node knows (exact on SQLite; refreshed from the database each poll). */
   private pending = 0;
@@ -113,14 +141,41 @@ export class AlertGrouper {
     this.lastArrival = performance.now();
   }
 
+  /** Alerts arrive faster than grouping could take them and leave the event loop time to read them. */
   private get busy(): boolean {
-    return performance.now() - this.lastArrival < BUSY_MS;
+    const now = performance.now();
+    if (now - this.lastArrival >= BUSY_MS) return false;
+    return (this.rate(now) * this.costPerAlertMs) / 1000 > STORM_LOAD;
+  }
+
+  /** Alerts accepted per second, over the last complete window. */
+  private rate(now: number): number {
+    const elapsed = now - this.window.start;
+    if (elapsed >= RATE_WINDOW_MS) {
+      this.window.rate = (this.window.count * 1000) / elapsed;
+      this.window = { start: now, count: 0, rate: this.window.rate };
+    }
+    return this.window.rate;
+  }
+
+  /** Grouping's share of the time while ingest is busy. */
+  private get floorShare(): number {
+    const fill = this.pending / this.deps.maxWaiting;
+    return Math.min(MAX_SHARE, Math.max(MIN_SHARE, (fill - 0.5) * 2 * MAX_SHARE));
   }
 
   /** The ingestor stored `n` more alerts in the inbox. */
   accepted(n: number): void {
     this.pending += n;
-    this.kick();
+    this.rate(performance.now());
+    this.window.count += n;
+    // After the answers of the requests just stored are on their way, not before.
+    setImmediate(() => this.kick());
+  }
+
+  /** Where accepted requests wait. */
+  get inbox(): AlertInbox {
+    return this.deps.inbox;
   }
 
   /** Alerts accepted and not yet grouped. */
@@ -139,21 +194,8 @@ export class AlertGrouper {
   }
 
   /** What waits in the inbox, and what was set aside. */
-  async countWaiting(): Promise<{ requests: number; alerts: number; setAside: number; oldest: string | null }> {
-    const rows = await this.deps.storage.db.selectFrom('alert_inbox')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('requests'),
-        eb.fn.sum<number>('alert_count').as('alerts'),
-        eb.fn.min<string>('received_at').as('oldest'),
-        eb.case().when('error', 'is not', null).then(1).else(0).end().as('failed'),
-      ])
-      .groupBy((eb) => eb.case().when('error', 'is not', null).then(1).else(0).end())
-      .execute();
-    const live = rows.find((r) => Number(r.failed) === 0);
-    return {
-      requests: Number(live?.requests ?? 0), alerts: Number(live?.alerts ?? 0), oldest: live?.oldest ?? null,
-      setAside: Number(rows.find((r) => Number(r.failed) === 1)?.requests ?? 0),
-    };
+  countWaiting(): Promise<WaitingCount> {
+    return this.deps.inbox.count();
   }
 
   private async refreshPending(): Promise<void> {
@@ -192,8 +234,18 @@ export class AlertGrouper {
       }
       if (applied === 0 && !this.again) return;
       const spent = performance.now() - t0;
-      if (this.busy) await this.nap(Math.min(250, (spent * (1 - SHARE_WHILE_BUSY)) / SHARE_WHILE_BUSY));
-      else await nextTurn();
+      if (this.lastAlerts >= 20) this.costPerAlertMs = 0.8 * this.costPerAlertMs + 0.2 * (spent / this.lastAlerts);
+      if (!this.busy) {
+        await nextTurn();
+        continue;
+      }
+      // Pause so that grouping takes its share; then, if ingest left the event loop mostly idle
+      // during the pause (senders at a steady rate rather than as fast as answers come), take more.
+      const share = Math.max(this.share, this.floorShare);
+      const mark = performance.eventLoopUtilization();
+      await this.nap(Math.min(MAX_PAUSE_MS, (spent * (1 - share)) / share));
+      const intake = performance.eventLoopUtilization(mark).utilization;
+      this.share = intake < IDLE_INTAKE ? Math.min(MAX_SHARE, share * 2) : Math.max(MIN_SHARE, share / 2);
     }
   }
 
@@ -202,32 +254,27 @@ export class AlertGrouper {
     const { storage } = this.deps;
     const env = await this.deps.env();
     this.taken = [];
+    this.lastAlerts = 0;
     const result = await storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier request.
       await storage.lockForTransaction(trx, 'alerts.ingest');
-      const head = await trx.selectFrom('alert_inbox').select(['id', 'alert_count']).where('error', 'is', null)
-        .orderBy('id').limit(this.single ? 1 : 200).execute();
-      let alerts = 0;
-      let n = 0;
-      while (n < head.length && (n === 0 || alerts + head[n]!.alert_count <= CHUNK_ALERTS)) {
-        alerts += head[n]!.alert_count;
-        n++;
-      }
-      if (n === 0) return null;
-      this.taken = head.slice(0, n).map((r) => r.id);
-      const rows = await trx.selectFrom('alert_inbox').selectAll().where('id', 'in', this.taken).orderBy('id').execute();
+      const rows = await this.deps.inbox.head(trx, this.single ? 1 : HEAD_ROWS, CHUNK_ALERTS);
+      if (rows.length === 0) return null;
+      this.taken = rows;
       const outcome = await applyBatch(trx, storage.dialect, await this.items(trx, rows), env, nowIso());
       for (const [groupId, severity] of outcome.declare) {
         await this.jobs.enqueue({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } }, trx);
       }
-      await trx.deleteFrom('alert_inbox').where('id', 'in', this.taken).execute();
+      await this.deps.inbox.applied(trx, rows);
       return { outcome, rows };
     });
     if (!result) return 0;
+    this.deps.inbox.committed();
     const { outcome, rows } = result;
     this.single = false;
     this.failures = null;
     const alerts = rows.reduce((s, r) => s + r.alert_count, 0);
+    this.lastAlerts = alerts;
     this.pending = Math.max(0, this.pending - alerts);
     this.stats.chunks++;
     this.stats.requests += rows.length;
@@ -257,7 +304,8 @@ export class AlertGrouper {
       this.deps.log.error({ err }, 'alert grouping failed; the inbox is kept and retried');
       return false;
     }
-    const id = taken[0]!;
+    const row = taken[0]!;
+    const id = row.seq !== undefined ? String(row.seq) : row.id;
     const f = this.failures?.id === id ? this.failures : { id, count: 0, since: Date.now() };
     f.count++;
     this.failures = f;
@@ -266,7 +314,7 @@ export class AlertGrouper {
       return false;
     }
     const message = err instanceof Error ? err.message : String(err);
-    await this.deps.storage.db.updateTable('alert_inbox').set({ error: message.slice(0, 2000) }).where('id', '=', id).execute();
+    await this.deps.inbox.setAside(row, message.slice(0, 2000));
     this.failures = null;
     this.single = false;
     this.stats.setAside++;
@@ -275,7 +323,7 @@ export class AlertGrouper {
   }
 
   /** Requests as the pipeline takes them (integrations are never deleted, only disabled). */
-  private async items(trx: Db, rows: AlertInboxTable[]): Promise<IngestItem[]> {
+  private async items(trx: Db, rows: WaitingRow[]): Promise<IngestItem[]> {
     const integrations = await this.deps.integrations(trx, [...new Set(rows.map((r) => r.integration_id))]);
     return rows.map((r) => ({
       integration: integrations.get(r.integration_id) ?? { id: r.integration_id, groupBy: [] },

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { newId } from '../../shared/ids.js';
-import { bulkInsert } from '../../storage/bulk.js';
-import type { Storage } from '../../storage/db.js';
 import type { AlertGrouper } from './grouper.js';
+import type { AlertInbox } from './inbox.js';
 import type { IngestItem } from './pipeline.js';
 
 /** Largest append, in alerts: one transaction stays short even when many large requests wait. */
@@ -28,7 +27,7 @@ export class AlertIngestor {
   readonly stats = { batches: 0, requests: 0, alerts: 0 };
 
   constructor(
-    private readonly storage: Storage,
+    private readonly inbox: AlertInbox,
     readonly grouper: AlertGrouper,
     private readonly log: Logger,
   ) {}
@@ -96,9 +95,9 @@ export class AlertIngestor {
   private async commit(items: IngestItem[]): Promise<void> {
     const rows = items.map((i) => ({
       id: newId(), integration_id: i.integration.id, received_at: i.receivedAt, message_id: i.messageId ?? null,
-      alert_count: i.alerts.length, alerts_json: JSON.stringify(i.alerts), error: null,
+      alert_count: i.alerts.length, alerts_json: JSON.stringify(i.alerts),
     }));
-    await this.storage.db.transaction().execute((trx) => bulkInsert(trx, this.storage.dialect, 'alert_inbox', rows));
+    await this.inbox.append(rows);
     const alerts = items.reduce((n, i) => n + i.alerts.length, 0);
     this.stats.batches++;
     this.stats.requests += items.length;

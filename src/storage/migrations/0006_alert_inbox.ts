@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 /**
  * The ingest inbox: an accepted request is appended here before its 2xx, and alert grouping takes
  * it from here in order, deleting it in the same transaction that applies it (exactly once, even
- * across a crash).
+ * across a crash). On SQLite the requests wait in a file of their own (hikeshi-inbox.sqlite,
+ * written from a worker thread); this table then only keeps requests set aside, and
+ * alert_inbox_cursor says, in the same transactions as the grouping, how far grouping has got.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -16,5 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('alerts_json', 'text', (c) => c.notNull())
     // Set when grouping failed on this request alone, again and again: kept and shown, no longer retried.
     .addColumn('error', 'text')
+    .execute();
+  await db.schema
+    .createTable('alert_inbox_cursor')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('seq', 'integer', (c) => c.notNull())
     .execute();
 }

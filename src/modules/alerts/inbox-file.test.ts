@@ -1,0 +1,126 @@
+// The SQLite inbox file: appends are durable and ordered, grouping's cursor lives in the main
+// database and survives a lost inbox file, rows behind the cursor are deleted, and a writer that
+// dies fails only the appends it had not confirmed.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStorage, type Storage } from '../../storage/db.js';
+import { openInbox, type AlertInbox, type InboxRow } from './inbox.js';
+
+const row = (id: string, alerts = 1): InboxRow => ({
+  id, integration_id: 'int-1', received_at: new Date().toISOString(), message_id: null, alert_count: alerts, alerts_json: JSON.stringify([{ dedupKey: id }]),
+});
+
+describe('the SQLite inbox file', () => {
+  const open: { storage: Storage; inbox: AlertInbox }[] = [];
+  const dirs: string[] = [];
+  const start = async (dir = mkdtempSync(join(tmpdir(), 'hikeshi-inbox-'))) => {
+    dirs.push(dir);
+    const storage = await openStorage({ dataDir: dir });
+    const inbox = await openInbox(storage);
+    open.push({ storage, inbox });
+    return { dir, storage, inbox };
+  };
+  const stop = async (s: { storage: Storage; inbox: AlertInbox }) => {
+    open.splice(open.indexOf(s), 1);
+    await s.inbox.close();
+    await s.storage.close();
+  };
+  afterEach(async () => {
+    for (const s of [...open]) await stop(s);
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  /** Applies the first `n` waiting requests the way the grouper does. */
+  const apply = async (s: { storage: Storage; inbox: AlertInbox }, n: number) => {
+    const rows = await s.storage.db.transaction().execute(async (trx) => {
+      const head = await s.inbox.head(trx, n, 10_000);
+      await s.inbox.applied(trx, head);
+      return head;
+    });
+    s.inbox.committed();
+    return rows.map((r) => r.id);
+  };
+
+  it('keeps what it confirmed across a restart, in order, and counts it', async () => {
+    const first = await start();
+    await first.inbox.append([row('a', 3), row('b')]);
+    await first.inbox.append([row('c', 2)]);
+    await stop(first);
+    expect(existsSync(join(first.dir, 'hikeshi-inbox.sqlite'))).toBe(true);
+
+    const again = await start(first.dir);
+    expect(await again.inbox.count()).toMatchObject({ requests: 3, alerts: 6, setAside: 0 });
+    const head = await again.storage.db.transaction().execute((trx) => again.inbox.head(trx, 10, 4));
+    // At most 4 alerts: a (3) and b (1); c would make 6.
+    expect(head.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(JSON.parse(head[0]!.alerts_json)).toEqual([{ dedupKey: 'a' }]);
+    // Always at least one, however large.
+    expect((await again.storage.db.transaction().execute((trx) => again.inbox.head(trx, 10, 1))).map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('moves the cursor with the grouping transaction and deletes what is behind it', async () => {
+    const s = await start();
+    await s.inbox.append([row('a'), row('b'), row('c')]);
+    expect(await apply(s, 2)).toEqual(['a', 'b']);
+    expect(await s.inbox.count()).toMatchObject({ requests: 1, alerts: 1 });
+    // A grouping transaction that rolls back moves nothing.
+    await expect(s.storage.db.transaction().execute(async (trx) => {
+      await s.inbox.applied(trx, await s.inbox.head(trx, 10, 10));
+      throw new Error('grouping failed');
+    })).rejects.toThrow('grouping failed');
+    expect(await s.inbox.count()).toMatchObject({ requests: 1 });
+    // The writer deletes the applied rows in its next transaction.
+    await s.inbox.append([row('d')]);
+    const file = new BetterSqlite3(join(s.dir, 'hikeshi-inbox.sqlite'), { readonly: true });
+    try {
+      expect((file.prepare('SELECT id FROM alert_inbox ORDER BY seq').all() as { id: string }[]).map((r) => r.id)).toEqual(['c', 'd']);
+    } finally {
+      file.close();
+    }
+  });
+
+  it('never reuses a number grouping has passed, even when the inbox file is lost', async () => {
+    const first = await start();
+    await first.inbox.append([row('a'), row('b')]);
+    await apply(first, 2);
+    await stop(first);
+    for (const f of ['hikeshi-inbox.sqlite', 'hikeshi-inbox.sqlite-wal', 'hikeshi-inbox.sqlite-shm']) rmSync(join(first.dir, f), { force: true });
+
+    const again = await start(first.dir);
+    await again.inbox.append([row('c')]);
+    expect(await again.inbox.count()).toMatchObject({ requests: 1, alerts: 1 });
+    expect((await again.storage.db.transaction().execute((trx) => again.inbox.head(trx, 10, 10))).map((r) => r.id)).toEqual(['c']);
+  });
+
+  it('sets a request aside in the main database, past the cursor', async () => {
+    const s = await start();
+    await s.inbox.append([row('bad'), row('good')]);
+    const [bad] = await s.storage.db.transaction().execute((trx) => s.inbox.head(trx, 1, 10));
+    await s.inbox.setAside(bad!, 'cannot be grouped');
+    expect(await s.inbox.count()).toMatchObject({ requests: 1, setAside: 1 });
+    expect(await s.storage.db.selectFrom('alert_inbox').selectAll().execute()).toMatchObject([{ id: 'bad', error: 'cannot be grouped', alert_count: 1 }]);
+    expect(await apply(s, 10)).toEqual(['good']);
+  });
+
+  it('fails only unconfirmed appends when its writer dies, and starts a new writer', async () => {
+    const s = await start();
+    await s.inbox.append([row('before')]);
+    const writer = (s.inbox as unknown as { worker: Worker }).worker;
+    const cut = s.inbox.append([row('cut-off')]);
+    await writer.terminate();
+    // Confirmed before the writer died, or the sender gets an error (and retries, as after a crash:
+    // the request may or may not have been stored; a repeat is deduplicated by grouping).
+    const outcome = await cut.then(() => 'stored', (err: Error) => err.message);
+    await expect.poll(() => (s.inbox as unknown as { worker: Worker }).worker !== writer).toBe(true);
+    await s.inbox.append([row('after')]);
+    const ids = (await s.storage.db.transaction().execute((trx) => s.inbox.head(trx, 10, 10))).map((r) => r.id);
+    if (outcome === 'stored') expect(ids).toEqual(['before', 'cut-off', 'after']);
+    else {
+      expect(outcome).toMatch(/inbox: the writer stopped/);
+      expect([['before', 'after'], ['before', 'cut-off', 'after']]).toContainEqual(ids);
+    }
+  });
+});

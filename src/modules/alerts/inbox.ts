@@ -1,0 +1,103 @@
+// Where accepted ingest requests wait to be grouped. On PostgreSQL: the alert_inbox table, rows
+// deleted by the grouping transaction that applies them. On SQLite: a file of its own
+// (inbox-file.ts), written from a worker thread so that its fsync never stops the event loop,
+// with the grouping transaction moving a cursor in the main database.
+import { dirname, join } from 'node:path';
+import type { Db, Storage } from '../../storage/db.js';
+import type { AlertInboxTable } from '../../storage/schema.js';
+import { bulkInsert } from '../../storage/bulk.js';
+import { FileInbox } from './inbox-file.js';
+
+/** One accepted request as stored. */
+export type InboxRow = Omit<AlertInboxTable, 'error'>;
+/** A stored request with what identifies it in its store (`seq` in the SQLite file). */
+export type WaitingRow = InboxRow & { seq?: number };
+
+export interface WaitingCount {
+  requests: number;
+  alerts: number;
+  /** When the oldest waiting request was accepted. */
+  oldest: string | null;
+  /** Requests grouping gave up on: kept, no longer retried. */
+  setAside: number;
+}
+
+export interface AlertInbox {
+  /** Stores accepted requests; resolves once they are durable. */
+  append(rows: InboxRow[]): Promise<void>;
+  /**
+   * The oldest waiting requests, in the order they were accepted: at most `maxRequests` of them
+   * holding at most `maxAlerts` alerts (but always the first). Read inside the grouping transaction.
+   */
+  head(trx: Db, maxRequests: number, maxAlerts: number): Promise<WaitingRow[]>;
+  /** Marks `rows` (the first of head's) grouped, inside the grouping transaction. */
+  applied(trx: Db, rows: WaitingRow[]): Promise<void>;
+  /** The grouping transaction that called applied() committed. */
+  committed(): void;
+  /** Keeps `row` (the head) with its error and takes it out of the queue. */
+  setAside(row: WaitingRow, error: string): Promise<void>;
+  count(): Promise<WaitingCount>;
+  close(): Promise<void>;
+}
+
+/** The inbox for this storage (the SQLite one lives next to the database file). */
+export async function openInbox(storage: Storage): Promise<AlertInbox> {
+  if (storage.dialect === 'postgres' || storage.where === ':memory:') return new TableInbox(storage);
+  return FileInbox.open(storage, join(dirname(storage.where), 'hikeshi-inbox.sqlite'));
+}
+
+/** How many of the first requests hold at most `maxAlerts` alerts together (at least one). */
+export function fits(sizes: { alert_count: number }[], maxAlerts: number): number {
+  let alerts = 0;
+  let n = 0;
+  while (n < sizes.length && (n === 0 || alerts + sizes[n]!.alert_count <= maxAlerts)) {
+    alerts += sizes[n]!.alert_count;
+    n++;
+  }
+  return n;
+}
+
+/** Requests set aside, in the main database on both kinds. */
+export async function countSetAside(db: Db): Promise<number> {
+  const row = await db.selectFrom('alert_inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('error', 'is not', null).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The alert_inbox table: every node of a PostgreSQL cluster appends to it and groups from it. */
+export class TableInbox implements AlertInbox {
+  constructor(private readonly storage: Storage) {}
+
+  async append(rows: InboxRow[]): Promise<void> {
+    await this.storage.db.transaction().execute((trx) => bulkInsert(trx, this.storage.dialect, 'alert_inbox', rows.map((r) => ({ ...r, error: null }))));
+  }
+
+  async head(trx: Db, maxRequests: number, maxAlerts: number): Promise<WaitingRow[]> {
+    const sizes = await trx.selectFrom('alert_inbox').select(['id', 'alert_count']).where('error', 'is', null).orderBy('id').limit(maxRequests).execute();
+    const n = fits(sizes, maxAlerts);
+    if (n === 0) return [];
+    return trx.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json'])
+      .where('id', 'in', sizes.slice(0, n).map((r) => r.id)).orderBy('id').execute();
+  }
+
+  async applied(trx: Db, rows: WaitingRow[]): Promise<void> {
+    await trx.deleteFrom('alert_inbox').where('id', 'in', rows.map((r) => r.id)).execute();
+  }
+
+  committed(): void {}
+
+  async setAside(row: WaitingRow, error: string): Promise<void> {
+    await this.storage.db.updateTable('alert_inbox').set({ error }).where('id', '=', row.id).execute();
+  }
+
+  async count(): Promise<WaitingCount> {
+    const live = await this.storage.db.selectFrom('alert_inbox')
+      .select((eb) => [eb.fn.countAll<number>().as('requests'), eb.fn.sum<number>('alert_count').as('alerts'), eb.fn.min<string>('received_at').as('oldest')])
+      .where('error', 'is', null).executeTakeFirst();
+    return {
+      requests: Number(live?.requests ?? 0), alerts: Number(live?.alerts ?? 0), oldest: live?.oldest ?? null,
+      setAside: await countSetAside(this.storage.db),
+    };
+  }
+
+  async close(): Promise<void> {}
+}
