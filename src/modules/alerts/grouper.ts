@@ -16,7 +16,8 @@ const CHUNK_ALERTS = 200;
 const HEAD_ROWS = 500;
 /**
  * A storm: alerts arrive faster than grouping them all would leave the event loop half its time
- * (arrival rate × measured grouping cost per alert > STORM_LOAD). Then grouping takes only a share
+ * (arrival rate × measured grouping cost per alert, or grouping's measured share of the time, >
+ * STORM_LOAD), until the estimate falls under half that. Then grouping takes only a share
  * of the time: 2% until half the inbox limit waits, rising to half the time when the inbox is
  * full. So a storm is taken at full speed, grouping always moves, and senders turned away at the
  * limit (429) leave it the time to catch up. Short of a storm (1,000 alerts/s is a tenth of what
@@ -86,7 +87,8 @@ export class AlertGrouper {
   private single = false;
   private failures: { id: string; count: number; since: number } | null = null;
   private lastArrival = 0;
-  private window = { start: performance.now(), count: 0, rate: 0 };
+  private window = { start: performance.now(), count: 0, groupingMs: 0, rate: 0, used: 0 };
+  private storm = false;
   /** What grouping one alert costs, measured (moving average, ms). */
   private costPerAlertMs = 0.1;
   /** Grouping's share of the time during a storm (MIN_SHARE…MAX_SHARE, adapted to how idle ingest leaves the event loop). */
@@ -144,18 +146,25 @@ export class AlertGrouper {
   /** Alerts arrive faster than grouping could take them and leave the event loop time to read them. */
   private get busy(): boolean {
     const now = performance.now();
-    if (now - this.lastArrival >= BUSY_MS) return false;
-    return (this.rate(now) * this.costPerAlertMs) / 1000 > STORM_LOAD;
+    if (now - this.lastArrival >= BUSY_MS) {
+      this.storm = false;
+      return false;
+    }
+    this.rate(now);
+    // What grouping everything would take (rate × cost), or what it took (many small transactions
+    // cost more per alert than the estimate, which only larger ones update). Out of a storm only
+    // once the estimate is well under the line, so the two do not flip it back and forth.
+    const need = (this.window.rate * this.costPerAlertMs) / 1000;
+    if (!this.storm) this.storm = need > STORM_LOAD || this.window.used > STORM_LOAD;
+    else if (need < STORM_LOAD / 2) this.storm = false;
+    return this.storm;
   }
 
-  /** Alerts accepted per second, over the last complete window. */
-  private rate(now: number): number {
+  /** Rolls the measuring window: alerts accepted per second, and the share of time grouping took. */
+  private rate(now: number): void {
     const elapsed = now - this.window.start;
-    if (elapsed >= RATE_WINDOW_MS) {
-      this.window.rate = (this.window.count * 1000) / elapsed;
-      this.window = { start: now, count: 0, rate: this.window.rate };
-    }
-    return this.window.rate;
+    if (elapsed < RATE_WINDOW_MS) return;
+    this.window = { start: now, count: 0, groupingMs: 0, rate: (this.window.count * 1000) / elapsed, used: this.window.groupingMs / elapsed };
   }
 
   /** Grouping's share of the time while ingest is busy. */
@@ -234,6 +243,7 @@ export class AlertGrouper {
       }
       if (applied === 0 && !this.again) return;
       const spent = performance.now() - t0;
+      this.window.groupingMs += spent;
       if (this.lastAlerts >= 20) this.costPerAlertMs = 0.8 * this.costPerAlertMs + 0.2 * (spent / this.lastAlerts);
       if (!this.busy) {
         await nextTurn();

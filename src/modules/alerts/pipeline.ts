@@ -22,13 +22,6 @@ export interface IngestItem {
   receivedAt: string;
 }
 
-/** What happened to one request. */
-export interface IngestResult {
-  /** The sender's message id was already accepted: nothing new was stored. */
-  duplicate: boolean;
-  dedupKeys: string[];
-}
-
 /** A routing rule, parsed. */
 export interface RouteRule {
   id: string;
@@ -62,7 +55,6 @@ interface Activity {
 
 /** What a batch did, for the caller to publish once it committed. */
 export interface BatchOutcome {
-  results: IngestResult[];
   changedGroups: string[];
   /** Incidents whose timeline got alert activity. */
   incidents: string[];
@@ -74,18 +66,14 @@ const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}
 
 /** Applies a batch inside `trx` (the caller holds the ingest lock). */
 export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
-  const results: IngestResult[] = [];
   const live: IngestItem[] = [];
   for (const item of items) {
+    // A sender's retry (same message id, e.g. SNS) was answered 2xx like the first; it is applied once.
     if (item.messageId) {
       const res = await trx.insertInto('ingest_messages').values({ integration_id: item.integration.id, message_id: item.messageId, received_at: item.receivedAt })
         .onConflict((oc) => oc.columns(['integration_id', 'message_id']).doNothing()).executeTakeFirst();
-      if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) {
-        results.push({ duplicate: true, dedupKeys: item.alerts.map((a) => a.dedupKey) });
-        continue;
-      }
+      if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) continue;
     }
-    results.push({ duplicate: false, dedupKeys: item.alerts.map((a) => a.dedupKey) });
     live.push(item);
   }
 
@@ -297,5 +285,5 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   for (const id of new Set(live.map((i) => i.integration.id))) {
     await trx.updateTable('integrations').set({ last_received_at: now }).where('id', '=', id).execute();
   }
-  return { results, changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
+  return { changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
 }
