@@ -63,7 +63,7 @@ export const jaAlerts: Record<keyof typeof enAlerts, string> = {
   'alerts.count.firing': '発火中のアラート',
   'alerts.count.suppressed': 'サイレンス・メンテナンス中',
   'alerts.count.flapping': 'フラッピング',
-  'alerts.inbox.waiting': '受信済みのアラート{n}件がグループ化を待っています（最も古いものは{ago}に受信）。ストームが落ち着けば追いつきます。受信したものは失われません。',
+  'alerts.inbox.waiting': '受信済みのアラート{n}件がグループ化を待っています（最も古いものの受信: {ago}）。ストームが落ち着けば追いつきます。受信したものは失われません。',
   'alerts.inbox.setAside': '受信済みのリクエスト{n}件をグループ化できず、保留にしました。データベースには残っています。理由はサーバーログを見てください。',
   'alerts.storm.title': 'アラートストーム: 直近5分間に{alerts}件のアラート、新しいグループ{groups}件',
   'alerts.storm.since': '{time}から({ago})。',
