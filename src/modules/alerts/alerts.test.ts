@@ -157,7 +157,13 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
     const notJson = await ts.call('POST', '/ingest/alertmanager', { raw: '{"version":', headers: { authorization: `Bearer ${key}` } });
     expect(notJson.status).toBe(400);
     expect(notJson.body.errors[0].field).toBe('body');
+    // U+0000 (PostgreSQL cannot store it), as JSON carries it: the \u0000 escape; and a label
+    // value that merely mentions the escape (an escaped backslash) is fine.
+    const nul = await send(key, amPayload([{ name: 'X', extra: { note: 'half\u0000way' } }]));
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors[0].field).toBe('body.alerts.0.labels.note');
     expect(await countRows()).toEqual(before);
+    expect((await send(key, amPayload([{ name: 'Escaped', extra: { note: 'C:\\u0000' } }]))).status).toBe(202);
 
     // rotated and disabled keys stop working at once
     const rotated = await ts.call('POST', `/api/v1/integrations/${id}/rotate-key`, { token: ts.admin.token });

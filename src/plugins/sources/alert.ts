@@ -85,23 +85,29 @@ function readMap(value: unknown, field: string, kind: 'labels' | 'annotations', 
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw invalid(field, `must be an object of ${kind === 'labels' ? 'label' : 'annotation'} names to strings, not ${typeName(value)}`);
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(value)) {
+  const max = kind === 'labels' ? LIMITS.labels : LIMITS.annotations;
+  let n = 0;
+  // Runs for every label of every alert of a storm: the field path is built only for an error.
+  for (const name in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    const raw = (value as Record<string, unknown>)[name];
     if (raw === undefined) continue; // never in JSON; lets parsers pass optional fields straight in
-    const f = at(field, name);
     let v: string;
     if (typeof raw === 'string') v = raw;
     else if (opts.coerce && (typeof raw === 'number' || typeof raw === 'boolean')) v = String(raw);
-    else throw invalid(f, `must be a string, not ${typeName(raw)}`);
+    else throw invalid(at(field, name), `must be a string, not ${typeName(raw)}`);
     if (opts.dropEmpty && v === '') continue;
-    if (name === '') throw invalid(f, 'name must not be empty');
-    if (name.length > LIMITS.labelName) throw invalid(f, `name must be at most ${LIMITS.labelName} characters`);
-    if (opts.names && !opts.names.test(name)) throw invalid(f, `is not a valid name (must match ${opts.names.source})`);
-    if (kind === 'labels' && v.length > LIMITS.labelValue) throw invalid(f, `must be at most ${LIMITS.labelValue} characters`);
-    // defineProperty: a name like "__proto__" stays an ordinary key instead of vanishing.
-    Object.defineProperty(out, name, { value: kind === 'labels' ? v : clip(v, LIMITS.annotationValue), enumerable: true, writable: true, configurable: true });
+    if (name === '') throw invalid(at(field, name), 'name must not be empty');
+    if (name.length > LIMITS.labelName) throw invalid(at(field, name), `name must be at most ${LIMITS.labelName} characters`);
+    if (opts.names && !opts.names.test(name)) throw invalid(at(field, name), `is not a valid name (must match ${opts.names.source})`);
+    if (kind === 'labels' && v.length > LIMITS.labelValue) throw invalid(at(field, name), `must be at most ${LIMITS.labelValue} characters`);
+    const kept = kind === 'labels' ? v : clip(v, LIMITS.annotationValue);
+    // defineProperty for "__proto__" only: it stays an ordinary key instead of vanishing.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: kept, enumerable: true, writable: true, configurable: true });
+    else out[name] = kept;
+    n++;
   }
-  const max = kind === 'labels' ? LIMITS.labels : LIMITS.annotations;
-  if (Object.keys(out).length > max) throw invalid(field, `must have at most ${max} entries (got ${Object.keys(out).length})`);
+  if (n > max) throw invalid(field, `must have at most ${max} entries (got ${n})`);
   return out;
 }
 
