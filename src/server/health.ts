@@ -70,7 +70,7 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
   new client.Gauge({
-    name: 'hikeshi_ingest_grouping_lag_seconds', help: 'How long the newest grouped request had waited in the inbox', registers: [registry],
+    name: 'hikeshi_ingest_grouping_lag_seconds', help: 'How long the oldest request of the latest grouping transaction had waited in the inbox', registers: [registry],
     collect() {
       this.set(ctx.ingestor.grouper.stats.lagMs / 1000);
     },

@@ -155,14 +155,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     app, ctx, url, setupUrl,
     async close() {
-      await stopBackground();
-      await ctx.statusSnapshots.stop();
-      await relay?.close();
+      // Each step runs even if one before it failed: a half-closed server must not hold the database.
       // Requests in flight are stored first; whatever is not grouped yet waits in the inbox for the next start.
-      await app.close();
-      await grouper.stop();
-      await inbox.close();
-      await storage.close();
+      const steps: [string, () => Promise<unknown>][] = [
+        ['background work', stopBackground], ['status pages', () => ctx.statusSnapshots.stop()], ['event relay', async () => relay?.close()],
+        ['HTTP', () => app.close()], ['grouping', () => grouper.stop()], ['inbox', () => inbox.close()], ['storage', () => storage.close()],
+      ];
+      let failure: unknown;
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (err) {
+          log.error({ err }, `closing: ${name} failed`);
+          failure ??= err;
+        }
+      }
+      if (failure) throw failure;
     },
   };
 }

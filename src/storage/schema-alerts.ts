@@ -88,8 +88,8 @@ export interface IngestMessagesTable {
 }
 
 /**
- * Accepted ingest requests not yet grouped: what a 2xx promised, kept until the grouping
- * transaction that applies them deletes them. Ids sort by acceptance time.
+ * Accepted ingest requests not yet grouped (PostgreSQL; on SQLite only those set aside): what a 2xx
+ * promised, kept until the grouping transaction that applies them deletes them, in `seq` order.
  */
 export interface AlertInboxTable {
   id: string;
@@ -99,6 +99,8 @@ export interface AlertInboxTable {
   alert_count: number;
   /** The request's normalised alerts (NormalizedAlert[]). */
   alerts_json: string;
+  /** PostgreSQL: the grouping order (bigserial; set by the database). */
+  seq?: string | number | null;
   /** Set when grouping failed on this request alone, again and again: kept and shown, no longer retried. */
   error: string | null;
 }

@@ -115,4 +115,32 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     await grouper().settled();
     expect(await groupsOf(good.id)).toHaveLength(3);
   });
+
+  it('waits out a failure before it has taken anything, and sets nothing aside for it', async () => {
+    const good = await integration('env-fails');
+    const ctx = ts.server.ctx;
+    await grouper().stop();
+    let failures = 0;
+    const flaky = new AlertGrouper({
+      storage: ctx.storage, inbox: grouper().inbox, maxWaiting: 1000, bus: ctx.bus, log: ctx.log, afterCommit: (o) => ctx.alerts.afterIngest(o),
+      env: () => (failures-- > 0 ? Promise.reject(new Error('routes could not be read')) : ctx.alerts.pipelineEnv()),
+      integrations: (db, ids) => ctx.integrations.groupingById(db, ids),
+      tuning: { retryBaseMs: 1, maxAttempts: 1, setAsideAfterMs: 0 },
+    });
+    try {
+      // A request grouped; then reading the routes fails for the next: the one before is not blamed.
+      await flaky.start();
+      expect((await post(good.key, webhook(['One']))).status).toBe(202);
+      await flaky.settled(10_000);
+      failures = 3;
+      expect((await post(good.key, webhook(['Two']))).status).toBe(202);
+      await flaky.settled(10_000);
+    } finally {
+      await flaky.stop();
+      await grouper().start();
+    }
+    expect(failures).toBeLessThan(0);
+    expect((await groupsOf(good.id)).map((g) => g.title).sort()).toEqual(['One is down', 'Two is down']);
+    expect((await inbox()).setAside).toBe(1); // the poisoned request of the test before, nothing new
+  });
 });

@@ -41,6 +41,21 @@ const POLL_MS = 1000;
 const TUNING: Tuning = { retryBaseMs: 250, maxAttempts: 5, setAsideAfterMs: 60_000 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Where a request stands in the inbox's order (the file's sequence number, or the table's). */
+const order = (row: WaitingRow): number | string => row.seq ?? row.id;
+
+/**
+ * The database's trouble rather than a request's: never counted towards setting a request aside.
+ * SQLite: full, I/O, busy, locked, read-only, cannot open. PostgreSQL classes 08 (connection), 53
+ * (resources), 57 (operator intervention), 40 (rollback), 55P03 (lock not available); and sockets.
+ */
+export function isDatabaseTrouble(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (/^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|NOMEM|PROTOCOL)/.test(code)) return true;
+  if (/^(08|53|57|40)[0-9A-Z]{3}$/.test(code) || code === '55P03') return true;
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND)$/.test(code);
+}
 const nextTurn = () => new Promise((r) => setImmediate(r));
 
 /** Where the grouper gets what it needs of the rest of the room. */
@@ -83,8 +98,8 @@ export class AlertGrouper {
   private readonly jobs: JobQueue;
   /** The requests the transaction in flight took. */
   private taken: WaitingRow[] = [];
-  /** Try one request per transaction (after a failure, to find the request that fails). */
-  private single = false;
+  /** After a failure: one request per transaction up to and including this one, to find the request that fails. */
+  private singleThrough: number | string | null = null;
   private failures: { id: string; count: number; since: number } | null = null;
   private lastArrival = 0;
   private window = { start: performance.now(), count: 0, groupingMs: 0, rate: 0, used: 0 };
@@ -95,7 +110,7 @@ export class AlertGrouper {
   private share = MIN_SHARE;
   private lastAlerts = 0;
   private wake: (() => void) | null = null;
-  /** Alerts accepted and not yet grouped, as far as this node knows (exact on SQLite; refreshed from the database each poll). */
+  /** Alerts accepted and not yet grouped, as far as this node knows (kept as it goes; re-read from the inbox every POLL_MS). */
   private pending = 0;
   readonly stats = { chunks: 0, requests: 0, alerts: 0, setAside: 0, lagMs: 0 };
 
@@ -117,7 +132,7 @@ export class AlertGrouper {
     this.timer.unref();
   }
 
-  /** Stops after the transaction in flight; what is left waits in the inbox for the next start. */
+  /** Stops after the transaction in flight (a pause or back-off ends at once); what is left waits in the inbox for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -128,6 +143,7 @@ export class AlertGrouper {
 
   /** Waits `ms`, or less if the grouper is stopped meanwhile. */
   private nap(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {
@@ -153,10 +169,10 @@ export class AlertGrouper {
     this.rate(now);
     // What grouping everything would take (rate × cost), or what it took (many small transactions
     // cost more per alert than the estimate, which only larger ones update). Out of a storm only
-    // once the estimate is well under the line, so the two do not flip it back and forth.
+    // once both are well under the line, so it does not flip back and forth.
     const need = (this.window.rate * this.costPerAlertMs) / 1000;
     if (!this.storm) this.storm = need > STORM_LOAD || this.window.used > STORM_LOAD;
-    else if (need < STORM_LOAD / 2) this.storm = false;
+    else if (need < STORM_LOAD / 2 && this.window.used < STORM_LOAD / 2) this.storm = false;
     return this.storm;
   }
 
@@ -197,6 +213,7 @@ export class AlertGrouper {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running && (await this.countWaiting()).alerts === 0) return;
+      if (this.stopped) throw new Error('alert inbox: requests are waiting and the grouper is stopped');
       if (Date.now() > deadline) throw new Error(`alert inbox: still ${this.pending} alerts waiting after ${timeoutMs} ms`);
       await sleep(5);
     }
@@ -207,8 +224,8 @@ export class AlertGrouper {
     return this.deps.inbox.count();
   }
 
+  /** Re-reads what waits: other nodes' requests (PostgreSQL), and any drift (a count that raced a transaction is corrected by the next). */
   private async refreshPending(): Promise<void> {
-    if (this.running) return; // the count would race the transaction in flight; the next poll corrects it
     this.pending = (await this.countWaiting()).alerts;
   }
 
@@ -219,7 +236,10 @@ export class AlertGrouper {
       return;
     }
     this.running = true;
-    this.loop = this.run().finally(() => {
+    this.loop = this.run().catch((err: unknown) => {
+      // run() handles what it expects; anything else must not take the process down.
+      this.deps.log.error({ err }, 'alert grouping stopped on an unexpected error; the next request or poll starts it again');
+    }).finally(() => {
       this.running = false;
     });
   }
@@ -262,13 +282,14 @@ export class AlertGrouper {
   /** Groups the oldest waiting requests, up to CHUNK_ALERTS alerts; returns how many requests it took. */
   private async chunk(): Promise<number> {
     const { storage } = this.deps;
-    const env = await this.deps.env();
+    // Reset before anything can fail: a failure counts against the requests this chunk took, never the last one's.
     this.taken = [];
     this.lastAlerts = 0;
+    const env = await this.deps.env();
     const result = await storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier request.
       await storage.lockForTransaction(trx, 'alerts.ingest');
-      const rows = await this.deps.inbox.head(trx, this.single ? 1 : HEAD_ROWS, CHUNK_ALERTS);
+      const rows = await this.deps.inbox.head(trx, this.singleThrough !== null ? 1 : HEAD_ROWS, CHUNK_ALERTS);
       if (rows.length === 0) return null;
       this.taken = rows;
       const outcome = await applyBatch(trx, storage.dialect, await this.items(trx, rows), env, nowIso());
@@ -281,7 +302,7 @@ export class AlertGrouper {
     if (!result) return 0;
     this.deps.inbox.committed();
     const { outcome, rows } = result;
-    this.single = false;
+    if (this.singleThrough !== null && order(rows[rows.length - 1]!) >= this.singleThrough) this.singleThrough = null;
     this.failures = null;
     const alerts = rows.reduce((s, r) => s + r.alert_count, 0);
     this.lastAlerts = alerts;
@@ -305,17 +326,18 @@ export class AlertGrouper {
    */
   private async failed(err: unknown): Promise<boolean> {
     const taken = this.taken;
+    if (taken.length === 0 || isDatabaseTrouble(err)) {
+      this.deps.log.error({ err, requests: taken.length }, 'alert grouping failed; the inbox is kept and retried');
+      return false;
+    }
     if (taken.length > 1) {
-      this.single = true;
+      // One at a time until past the last of these: one of them is the request that fails.
+      this.singleThrough = order(taken[taken.length - 1]!);
       this.deps.log.warn({ err, requests: taken.length }, 'alert grouping failed; trying the requests one at a time');
       return true;
     }
-    if (taken.length === 0) {
-      this.deps.log.error({ err }, 'alert grouping failed; the inbox is kept and retried');
-      return false;
-    }
     const row = taken[0]!;
-    const id = row.seq !== undefined ? String(row.seq) : row.id;
+    const id = String(order(row));
     const f = this.failures?.id === id ? this.failures : { id, count: 0, since: Date.now() };
     f.count++;
     this.failures = f;
@@ -324,9 +346,14 @@ export class AlertGrouper {
       return false;
     }
     const message = err instanceof Error ? err.message : String(err);
-    await this.deps.inbox.setAside(row, message.slice(0, 2000));
+    try {
+      await this.deps.inbox.setAside(row, message.slice(0, 2000));
+    } catch (e) {
+      this.deps.log.error({ err: e, request: id }, 'alert grouping could not set a failing request aside; retrying');
+      return false;
+    }
     this.failures = null;
-    this.single = false;
+    this.pending = Math.max(0, this.pending - row.alert_count);
     this.stats.setAside++;
     this.deps.log.error({ err, request: id }, 'alert grouping failed on this request again and again; it is set aside in the inbox');
     return true;

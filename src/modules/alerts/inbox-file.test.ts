@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../storage/db.js';
+import { isDatabaseTrouble } from './grouper.js';
 import { openInbox, type AlertInbox, type InboxRow } from './inbox.js';
 
 const row = (id: string, alerts = 1): InboxRow => ({
@@ -114,13 +115,33 @@ describe('the SQLite inbox file', () => {
     // Confirmed before the writer died, or the sender gets an error (and retries, as after a crash:
     // the request may or may not have been stored; a repeat is deduplicated by grouping).
     const outcome = await cut.then(() => 'stored', (err: Error) => err.message);
-    await expect.poll(() => (s.inbox as unknown as { worker: Worker }).worker !== writer).toBe(true);
-    await s.inbox.append([row('after')]);
+    // A new writer takes appends once it is ready; until then they fail at once (senders retry).
+    await expect.poll(() => s.inbox.append([row('after')]).then(() => true, () => false), { timeout: 10_000 }).toBe(true);
     const ids = (await s.storage.db.transaction().execute((trx) => s.inbox.head(trx, 10, 10))).map((r) => r.id);
+    expect(ids.filter((id) => id === 'after')).toHaveLength(1); // refused tries stored nothing
     if (outcome === 'stored') expect(ids).toEqual(['before', 'cut-off', 'after']);
     else {
       expect(outcome).toMatch(/inbox: the writer stopped/);
       expect([['before', 'after'], ['before', 'cut-off', 'after']]).toContainEqual(ids);
     }
+  });
+
+  it('closes promptly while a writer that died is being replaced', async () => {
+    const s = await start();
+    await (s.inbox as unknown as { worker: Worker }).worker.terminate();
+    const t0 = Date.now();
+    await stop(s);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe('which failures are the database\'s', () => {
+  it('never counts a full disk, a lost connection or a lock timeout against a request', () => {
+    const e = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_BUSY', '08006', '53100', '57P01', '40001', '55P03', 'ECONNREFUSED']) {
+      expect(isDatabaseTrouble(e(code)), code).toBe(true);
+    }
+    for (const code of ['SQLITE_CONSTRAINT_FOREIGNKEY', '23505', '22P02', 'ERR_X']) expect(isDatabaseTrouble(e(code)), code).toBe(false);
+    expect(isDatabaseTrouble(new TypeError('x is undefined'))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Db, Storage } from '../../storage/db.js';
 import { countSetAside, fits, type AlertInbox, type InboxRow, type WaitingCount, type WaitingRow } from './inbox.js';
 
@@ -83,6 +84,11 @@ interface Waiter {
 
 export class FileInbox implements AlertInbox {
   private worker!: Worker;
+  /** Settles when the current writer has exited. */
+  private exited: Promise<unknown> = Promise.resolve();
+  /** A writer being started after one died, and the timer of the next try. */
+  private starting: Promise<void> = Promise.resolve();
+  private retry: NodeJS.Timeout | null = null;
   /** False while a writer that died is being replaced: appends fail at once (the sender retries). */
   private ready = false;
   private readonly waiting = new Map<number, Waiter>();
@@ -97,7 +103,12 @@ export class FileInbox implements AlertInbox {
   static async open(storage: Storage, file: string): Promise<FileInbox> {
     const inbox = new FileInbox(storage, file);
     await inbox.startWriter(); // it creates the file
-    inbox.reader = new BetterSqlite3(file, { fileMustExist: true });
+    try {
+      inbox.reader = new BetterSqlite3(file, { fileMustExist: true });
+    } catch (err) {
+      await inbox.close();
+      throw err;
+    }
     return inbox;
   }
 
@@ -108,11 +119,14 @@ export class FileInbox implements AlertInbox {
 
   /** Starts the writer; resolves once it has the file ready. A writer that dies is started again. */
   private async startWriter(): Promise<void> {
+    const cursor = await this.cursor(this.storage.db);
+    if (this.closing) return;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), cursor: await this.cursor(this.storage.db) },
+      workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), cursor },
     });
     this.worker = worker;
+    this.exited = new Promise((r) => worker.once('exit', r));
     await new Promise<void>((resolve, reject) => {
       const failed = (err: unknown) => reject(err instanceof Error ? err : new Error(`the inbox writer stopped (${String(err)})`));
       worker.once('error', failed);
@@ -143,8 +157,9 @@ export class FileInbox implements AlertInbox {
   }
 
   private restart(attempt: number): void {
-    this.startWriter().catch(() => {
-      if (!this.closing) setTimeout(() => this.restart(attempt + 1), Math.min(30_000, 250 * 2 ** attempt)).unref();
+    if (this.closing) return;
+    this.starting = this.startWriter().catch(() => {
+      if (!this.closing) this.retry = setTimeout(() => this.restart(attempt + 1), Math.min(30_000, 250 * 2 ** attempt)).unref();
     });
   }
 
@@ -172,9 +187,10 @@ export class FileInbox implements AlertInbox {
   }
 
   private async moveCursor(db: Db, seq: number): Promise<void> {
+    // Never backwards, whatever a caller passes.
     await db.insertInto('alert_inbox_cursor').values({ name: CURSOR, seq })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ seq })).execute();
-    this.appliedTo = seq;
+      .onConflict((oc) => oc.column('name').doUpdateSet({ seq: sql<number>`max(alert_inbox_cursor.seq, excluded.seq)` })).execute();
+    this.appliedTo = Math.max(this.appliedTo, seq);
   }
 
   committed(): void {
@@ -200,9 +216,10 @@ export class FileInbox implements AlertInbox {
   /** Stops the writer after what it was given; requests it confirmed are on disk. */
   async close(): Promise<void> {
     this.closing = true;
-    const exited = new Promise((r) => this.worker.once('exit', r));
-    this.worker.postMessage({ type: 'stop' });
-    await exited;
+    if (this.retry) clearTimeout(this.retry);
+    await this.starting;
+    this.worker.postMessage({ type: 'stop' }); // ignored by a writer that is gone already
+    await this.exited;
     this.reader?.close();
   }
 }

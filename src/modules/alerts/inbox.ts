@@ -9,8 +9,8 @@ import { bulkInsert } from '../../storage/bulk.js';
 import { FileInbox } from './inbox-file.js';
 
 /** One accepted request as stored. */
-export type InboxRow = Omit<AlertInboxTable, 'error'>;
-/** A stored request with what identifies it in its store (`seq` in the SQLite file). */
+export type InboxRow = Omit<AlertInboxTable, 'error' | 'seq'>;
+/** A stored request with its place in the inbox's order. */
 export type WaitingRow = InboxRow & { seq?: number };
 
 export interface WaitingCount {
@@ -72,11 +72,12 @@ export class TableInbox implements AlertInbox {
   }
 
   async head(trx: Db, maxRequests: number, maxAlerts: number): Promise<WaitingRow[]> {
-    const sizes = await trx.selectFrom('alert_inbox').select(['id', 'alert_count']).where('error', 'is', null).orderBy('id').limit(maxRequests).execute();
+    const sizes = await trx.selectFrom('alert_inbox').select(['id', 'alert_count']).where('error', 'is', null).orderBy('seq').orderBy('id').limit(maxRequests).execute();
     const n = fits(sizes, maxAlerts);
     if (n === 0) return [];
-    return trx.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json'])
-      .where('id', 'in', sizes.slice(0, n).map((r) => r.id)).orderBy('id').execute();
+    const rows = await trx.selectFrom('alert_inbox').select(['seq', 'id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json'])
+      .where('id', 'in', sizes.slice(0, n).map((r) => r.id)).orderBy('seq').orderBy('id').execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
   async applied(trx: Db, rows: WaitingRow[]): Promise<void> {

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
  * written from a worker thread); this table then only keeps requests set aside, and
  * alert_inbox_cursor says, in the same transactions as the grouping, how far grouping has got.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   await db.schema
     .createTable('alert_inbox')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -16,6 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message_id', 'text')
     .addColumn('alert_count', 'integer', (c) => c.notNull())
     .addColumn('alerts_json', 'text', (c) => c.notNull())
+    // Grouping order on PostgreSQL: a request appended after another was answered gets a larger
+    // number, whichever node took it and whatever its clock says (ids are per node clock).
+    .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer')
     // Set when grouping failed on this request alone, again and again: kept and shown, no longer retried.
     .addColumn('error', 'text')
     .execute();

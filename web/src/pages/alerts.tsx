@@ -226,7 +226,6 @@ function GroupRow({ group: g, now, busy, act, onPick }: {
   );
 }
 
-/** Open, triggered, acknowledged, firing, suppressed, flapping: the page's numbers at a glance. */
 /** Shown when grouping runs noticeably behind acceptance (a storm), or gave up on a request. */
 function InboxNotice({ inbox }: { inbox: AlertsOverview['inbox'] }) {
   const { t, fmt } = useApp();
@@ -241,6 +240,7 @@ function InboxNotice({ inbox }: { inbox: AlertsOverview['inbox'] }) {
   );
 }
 
+/** Open, triggered, acknowledged, firing, suppressed, flapping: the page's numbers at a glance. */
 function OverviewCounts({ overview: o }: { overview: AlertsOverview }) {
   const { t, fmt } = useApp();
   const items: [string, number, string][] = [
