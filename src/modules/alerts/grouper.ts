@@ -42,9 +42,6 @@ const TUNING: Tuning = { retryBaseMs: 250, maxAttempts: 5, setAsideAfterMs: 60_0
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Where a request stands in the inbox's order (the file's sequence number, or the table's). */
-const order = (row: WaitingRow): number | string => row.seq ?? row.id;
-
 /**
  * The database's trouble rather than a request's: never counted towards setting a request aside.
  * SQLite: full, I/O, busy, locked, read-only, cannot open. PostgreSQL classes 08 (connection), 53
@@ -99,7 +96,7 @@ export class AlertGrouper {
   /** The requests the transaction in flight took. */
   private taken: WaitingRow[] = [];
   /** After a failure: one request per transaction up to and including this one, to find the request that fails. */
-  private singleThrough: number | string | null = null;
+  private singleThrough: number | null = null;
   private failures: { id: string; count: number; since: number } | null = null;
   private lastArrival = 0;
   private window = { start: performance.now(), count: 0, groupingMs: 0, rate: 0, used: 0 };
@@ -302,7 +299,7 @@ export class AlertGrouper {
     if (!result) return 0;
     this.deps.inbox.committed();
     const { outcome, rows } = result;
-    if (this.singleThrough !== null && order(rows[rows.length - 1]!) >= this.singleThrough) this.singleThrough = null;
+    if (this.singleThrough !== null && rows[rows.length - 1]!.seq >= this.singleThrough) this.singleThrough = null;
     this.failures = null;
     const alerts = rows.reduce((s, r) => s + r.alert_count, 0);
     this.lastAlerts = alerts;
@@ -332,12 +329,12 @@ export class AlertGrouper {
     }
     if (taken.length > 1) {
       // One at a time until past the last of these: one of them is the request that fails.
-      this.singleThrough = order(taken[taken.length - 1]!);
+      this.singleThrough = taken[taken.length - 1]!.seq;
       this.deps.log.warn({ err, requests: taken.length }, 'alert grouping failed; trying the requests one at a time');
       return true;
     }
     const row = taken[0]!;
-    const id = String(order(row));
+    const id = row.id;
     const f = this.failures?.id === id ? this.failures : { id, count: 0, since: Date.now() };
     f.count++;
     this.failures = f;

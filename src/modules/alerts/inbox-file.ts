@@ -183,7 +183,7 @@ export class FileInbox implements AlertInbox {
   }
 
   async applied(trx: Db, rows: WaitingRow[]): Promise<void> {
-    await this.moveCursor(trx, rows[rows.length - 1]!.seq!);
+    await this.moveCursor(trx, rows[rows.length - 1]!.seq);
   }
 
   private async moveCursor(db: Db, seq: number): Promise<void> {
@@ -201,7 +201,7 @@ export class FileInbox implements AlertInbox {
     const { seq, ...kept } = row;
     await this.storage.db.transaction().execute(async (trx) => {
       await trx.insertInto('alert_inbox').values({ ...kept, error }).execute();
-      await this.moveCursor(trx, seq!);
+      await this.moveCursor(trx, seq);
     });
     this.committed();
   }

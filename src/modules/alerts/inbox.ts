@@ -11,7 +11,7 @@ import { FileInbox } from './inbox-file.js';
 /** One accepted request as stored. */
 export type InboxRow = Omit<AlertInboxTable, 'error' | 'seq'>;
 /** A stored request with its place in the inbox's order. */
-export type WaitingRow = InboxRow & { seq?: number };
+export type WaitingRow = InboxRow & { seq: number };
 
 export interface WaitingCount {
   requests: number;
