@@ -21,6 +21,7 @@ export const ConfigSchema = z.strictObject({
   bodyLimitBytes: num(z.number().int().min(1024).max(64 * 1024 * 1024)).default(1024 * 1024),
   trustProxy: z.string().min(1).optional().describe('Reverse proxies whose X-Forwarded-* headers are believed: addresses or CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); unset trusts none'),
   ingestMaxWaitingAlerts: num(z.number().int().min(1)).default(500_000).describe('Accepted alerts waiting to be grouped beyond which ingest answers 429 with Retry-After (during a storm grouping runs behind acceptance)'),
+  ingestParseThreads: num(z.number().int().min(0).max(16)).optional().describe('Worker threads that parse large ingest requests beside the event loop; 0 parses on the event loop; default: one fewer than the cores, at most 4'),
   clockSweepSeconds: num(z.number().min(0.05).max(3600)).default(15).describe('How often overdue clocks are checked'),
   snsCertHostPattern: z
     .string()

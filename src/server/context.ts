@@ -4,6 +4,7 @@ import type { AccountsService } from '../modules/accounts/accounts.service.js';
 import type { AlertsService } from '../modules/alerts/alerts.service.js';
 import type { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
 import type { IntegrationsService } from '../modules/alerts/integrations.service.js';
+import type { ParsePool } from '../modules/alerts/parse-pool.js';
 import type { SourceId, SourcePlugin } from '../plugins/source.js';
 import type { IncidentsService } from '../modules/incidents/incidents.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   integrations: IntegrationsService;
   alerts: AlertsService;
   ingestor: AlertIngestor;
+  /** Parses ingest request bodies, on worker threads when they are large. */
+  ingestParsers: ParsePool;
   ingestLimiter: IngestRateLimiter;
   /** Status pages: pages, components, maintenance, incident links, and the public pages' state. */
   statusPages: StatusPagesService;

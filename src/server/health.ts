@@ -76,7 +76,15 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
     },
   });
   ingestCounter('hikeshi_ingest_alerts_total', 'Alerts in stored ingest requests', 'alerts');
-  ingestCounter('hikeshi_ingest_commits_total', 'Ingest transactions (each holds one or more requests: group commit)', 'batches');
+  ingestCounter('hikeshi_ingest_commits_total', 'Ingest batches stored (each holds one or more requests: group commit; the SQLite inbox may commit several batches in one transaction)', 'batches');
+  new client.Counter({
+    name: 'hikeshi_ingest_parsed_total', help: 'Ingest requests parsed, by where: a parse worker thread or the event loop', labelNames: ['on'], registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ on: 'worker' }, ctx.ingestParsers.stats.onWorkers);
+      this.inc({ on: 'event_loop' }, ctx.ingestParsers.stats.onEventLoop);
+    },
+  });
   new client.Gauge({
     name: 'hikeshi_ingest_backlog',
     help: 'Ingest requests waiting for the next commit',

@@ -9,6 +9,7 @@ import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
 import { AlertGrouper } from '../modules/alerts/grouper.js';
 import { openInbox } from '../modules/alerts/inbox.js';
 import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
+import { defaultParseThreads, ParsePool } from '../modules/alerts/parse-pool.js';
 import { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import { SilencesService } from '../modules/alerts/silences.service.js';
 import { buildChannels, buildSources } from '../plugins/registry.js';
@@ -86,9 +87,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     afterCommit: (outcome) => alerts.afterIngest(outcome),
   });
   const ingestor = new AlertIngestor(inbox, grouper, log);
+  const ingestParsers = new ParsePool({ threads: config.ingestParseThreads ?? defaultParseThreads(), snsCertHostPattern: config.snsCertHostPattern, log });
   const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
   const ctx: AppContext = {
-    config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, statusPages,
+    config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, ingestParsers, statusPages,
     ingestLimiter: new IngestRateLimiter(), fetchText: restrictedFetcher(snsHosts, config.snsCaFile),
     statusSubscribers,
     statusSnapshots: new StatusSnapshots(statusPages, bus, log, {
@@ -117,6 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopBackground = startBackgroundWork(ctx);
   } catch (err) {
     await grouper.stop();
+    await ingestParsers.close();
     await inbox.close();
     await ctx.statusSnapshots.stop();
     await relay?.close();
@@ -159,7 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Requests in flight are stored first; whatever is not grouped yet waits in the inbox for the next start.
       const steps: [string, () => Promise<unknown>][] = [
         ['background work', stopBackground], ['status pages', () => ctx.statusSnapshots.stop()], ['event relay', async () => relay?.close()],
-        ['HTTP', () => app.close()], ['grouping', () => grouper.stop()], ['inbox', () => inbox.close()], ['storage', () => storage.close()],
+        ['HTTP', () => app.close()], ['parse workers', () => ingestParsers.close()], ['grouping', () => grouper.stop()], ['inbox', () => inbox.close()], ['storage', () => storage.close()],
       ];
       let failure: unknown;
       for (const [name, step] of steps) {

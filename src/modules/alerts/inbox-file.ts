@@ -83,6 +83,7 @@ interface Waiter {
 }
 
 export class FileInbox implements AlertInbox {
+  readonly coalesces = true;
   private worker!: Worker;
   /** Settles when the current writer has exited. */
   private exited: Promise<unknown> = Promise.resolve();

@@ -23,6 +23,11 @@ export interface WaitingCount {
 }
 
 export interface AlertInbox {
+  /**
+   * Appends made while one commits go together into the next commit (the SQLite file's writer
+   * thread): the ingestor hands requests over at once rather than gathering them first.
+   */
+  readonly coalesces: boolean;
   /** Stores accepted requests; resolves once they are durable. */
   append(rows: InboxRow[]): Promise<void>;
   /**
@@ -65,6 +70,7 @@ export async function countSetAside(db: Db): Promise<number> {
 
 /** The alert_inbox table: every node of a PostgreSQL cluster appends to it and groups from it. */
 export class TableInbox implements AlertInbox {
+  readonly coalesces = false;
   constructor(private readonly storage: Storage) {}
 
   async append(rows: InboxRow[]): Promise<void> {

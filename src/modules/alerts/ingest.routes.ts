@@ -1,13 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type SourcePlugin, SourceInputError } from '../../plugins/source.js';
+import type { SourcePlugin } from '../../plugins/source.js';
 import type { AppContext } from '../../server/context.js';
 import { HttpProblem } from '../../server/problem.js';
 import { nowIso } from '../../shared/ids.js';
 
 /** The most a sender may post in one request. */
 export const INGEST_BODY_LIMIT = 512 * 1024;
-/** The most alerts one request may carry (Prometheus sends up to 64; Alertmanager all of a group). */
-const MAX_ALERTS_PER_REQUEST = 5000;
 /** What a sender is told to wait when too many accepted alerts are still waiting to be grouped. */
 const INBOX_FULL_RETRY_S = 30;
 
@@ -15,10 +13,17 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** An ingest endpoint: authenticated by integration key, not by user token or session. */
     ingest?: boolean;
+    /** An ingest endpoint whose body stays text until parseRequest reads it (the key is not in the body). */
+    bodyAsText?: boolean;
   }
   interface FastifyRequest {
     rawBody?: string;
   }
+}
+
+/** The route leaves the body as text for parseRequest. */
+function bodyIsText(req: FastifyRequest): boolean {
+  return req.routeOptions.config.bodyAsText === true;
 }
 
 /** One answer for every authentication failure, so a prober learns nothing about which keys exist. */
@@ -47,7 +52,7 @@ function keyOf(req: FastifyRequest, plugin: SourcePlugin<unknown>): string | und
 
 /**
  * Inbound alert endpoints, one set of paths per source plugin (e.g. /ingest/prometheus/api/v2/alerts,
- * /v2/enqueue). Each request: content type → key → rate limit → parse → stored durably → 2xx.
+ * /v2/enqueue). Each request: content type → key → rate limit → parse (parse-pool.ts) → stored durably → 2xx.
  * A request refused at any step stores nothing.
  */
 export function ingestRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -58,6 +63,11 @@ export function ingestRoutes(ctx: AppContext): FastifyPluginAsync {
     app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT }, (req, body, done) => {
       const text = body as string;
       req.rawBody = text;
+      // The JSON is parsed with the rest of the request (parse-pool.ts), on a worker when it is large.
+      if (bodyIsText(req)) {
+        done(null, text);
+        return;
+      }
       if (text.trim() === '') {
         done(new HttpProblem(400, 'Invalid request', 'body: empty; send the JSON payload', [{ field: 'body', message: 'empty' }]), undefined);
         return;
@@ -74,7 +84,8 @@ export function ingestRoutes(ctx: AppContext): FastifyPluginAsync {
         app.post(path, {
           bodyLimit: INGEST_BODY_LIMIT,
           // Storms come from a handful of addresses; each integration has its own budget instead.
-          config: { ingest: true, rateLimit: false },
+          // Where the key is in the body (PagerDuty), the JSON is read before the key is checked.
+          config: { ingest: true, rateLimit: false, bodyAsText: !plugin.keyFromBody },
           // A sender retrying every few seconds must not flood the log; failures are still logged.
           logLevel: 'warn',
           schema: { tags: ['ingest'], summary: `${plugin.name.en}: send alerts (integration key)`, security: [] },
@@ -112,31 +123,28 @@ async function handle(ctx: AppContext, plugin: SourcePlugin<unknown>, req: Fasti
     throw p;
   }
 
-  let outcome;
-  try {
-    outcome = await plugin.parse(
-      { headers: req.headers, body: req.body, rawBody: req.rawBody ?? '', receivedAt: new Date() },
-      { config: integration.config, integrationId: integration.id, fetchText: ctx.fetchText },
-    );
-  } catch (err) {
-    if (!(err instanceof SourceInputError)) throw err;
-    if (err.status === 401) {
-      req.log.warn({ integration: integration.id, field: err.field, problem: err.problem }, 'ingest: signature refused');
-      throw notAuthenticated();
+  const parsed = await ctx.ingestParsers.parse(
+    plugin,
+    { headers: req.headers, rawBody: req.rawBody ?? '', body: bodyIsText(req) ? undefined : req.body, receivedAt: new Date() },
+    { config: integration.config, integrationId: integration.id, fetchText: ctx.fetchText },
+  );
+  switch (parsed.kind) {
+    case 'invalid': {
+      if (parsed.status === 401) {
+        req.log.warn({ integration: integration.id, field: parsed.field, problem: parsed.problem }, 'ingest: signature refused');
+        throw notAuthenticated();
+      }
+      const p = new HttpProblem(400, parsed.title, parsed.detail, [{ field: parsed.field, message: parsed.problem }]);
+      if (parsed.extra) p.extra = parsed.extra;
+      throw p;
     }
-    const p = new HttpProblem(400, 'Invalid request', `${err.field}: ${err.problem}`, [{ field: err.field, message: err.problem }]);
-    if (err.extra) p.extra = err.extra;
-    throw p;
+    case 'reply':
+      if (parsed.note) await ctx.integrations.setNote(integration.id, parsed.note);
+      return reply.code(parsed.status).send(parsed.body);
+    case 'alerts':
+      await ctx.ingestor.submit({ integration, alertsJson: parsed.alertsJson, alertCount: parsed.count, messageId: parsed.messageId, receivedAt: nowIso() });
+      return reply.code(parsed.answer.status).send(parsed.answer.body);
+    default:
+      throw new Error(`ingest: unexpected parse result ${parsed.kind}`);
   }
-
-  if (outcome.kind === 'reply') {
-    if (outcome.note) await ctx.integrations.setNote(integration.id, outcome.note);
-    return reply.code(outcome.status).send(outcome.body);
-  }
-  if (outcome.alerts.length > MAX_ALERTS_PER_REQUEST) {
-    throw new HttpProblem(400, 'Invalid request', `body: at most ${MAX_ALERTS_PER_REQUEST} alerts per request`, [{ field: 'body', message: `at most ${MAX_ALERTS_PER_REQUEST} alerts per request` }]);
-  }
-  await ctx.ingestor.submit({ integration, alerts: outcome.alerts, messageId: outcome.messageId, receivedAt: nowIso() });
-  const answer = outcome.reply?.({ dedupKeys: outcome.alerts.map((a) => a.dedupKey) }) ?? { status: 202, body: { status: 'success', accepted: outcome.alerts.length } };
-  return reply.code(answer.status).send(answer.body);
 }

@@ -2,13 +2,27 @@ import type { Logger } from 'pino';
 import { newId } from '../../shared/ids.js';
 import type { AlertGrouper } from './grouper.js';
 import type { AlertInbox } from './inbox.js';
-import type { IngestItem } from './pipeline.js';
+import type { GroupingIntegration } from './pipeline.js';
 
 /** Largest append, in alerts: one transaction stays short even when many large requests wait. */
 const MAX_BATCH_ALERTS = 5000;
+/** Batches committing at once: the next is read and sent while one waits for its fsync. */
+const MAX_IN_FLIGHT = 6;
+/** The same for an inbox that gathers appends itself: it commits them together whatever their number. */
+const MAX_IN_FLIGHT_COALESCED = 256;
+
+/** One accepted request, its alerts already serialised as the inbox stores them. */
+export interface AcceptedRequest {
+  integration: GroupingIntegration;
+  /** JSON array of the request's normalised alerts. */
+  alertsJson: string;
+  alertCount: number;
+  messageId?: string;
+  receivedAt: string;
+}
 
 interface Pending {
-  item: IngestItem;
+  item: AcceptedRequest;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -23,6 +37,9 @@ interface Pending {
 export class AlertIngestor {
   private queue: Pending[] = [];
   private running = false;
+  /** Batches handed to the inbox and not yet confirmed, and the drain loop waiting for one to finish. */
+  private inFlight = 0;
+  private slotFree: (() => void) | null = null;
   /** Batches committed, and requests and alerts in them (for /metrics and the bench). */
   readonly stats = { batches: 0, requests: 0, alerts: 0 };
 
@@ -33,7 +50,7 @@ export class AlertIngestor {
   ) {}
 
   /** Stores the alerts of one request in the inbox; resolves once they are durable. */
-  submit(item: IngestItem): Promise<void> {
+  submit(item: AcceptedRequest): Promise<void> {
     this.grouper.arrived();
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
@@ -49,8 +66,8 @@ export class AlertIngestor {
   private take(): Pending[] {
     let alerts = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || alerts + this.queue[n]!.item.alerts.length <= MAX_BATCH_ALERTS)) {
-      alerts += this.queue[n]!.item.alerts.length;
+    while (n < this.queue.length && (n === 0 || alerts + this.queue[n]!.item.alertCount <= MAX_BATCH_ALERTS)) {
+      alerts += this.queue[n]!.item.alertCount;
       n++;
     }
     return this.queue.splice(0, n);
@@ -60,45 +77,66 @@ export class AlertIngestor {
     this.running = true;
     try {
       while (this.queue.length) {
-        // Let the event loop read every request that arrived meanwhile before taking the batch: with
-        // SQLite a commit blocks the loop (better-sqlite3 is synchronous), so without this pause no
-        // request could join a batch and every one would pay its own fsync.
-        // Two turns: the first immediate may run in this loop iteration's check phase, before any
-        // new I/O is read; the second runs after the next poll phase has read the sockets.
-        await new Promise((r) => setImmediate(() => setImmediate(r)));
-        const batch = this.take();
-        try {
-          await this.commit(batch.map((p) => p.item));
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          if (batch.length === 1) {
-            batch[0]!.reject(err);
-            continue;
-          }
-          // One bad request must not fail its neighbours: retry each alone, so only it fails.
-          this.log.warn({ err, requests: batch.length }, 'ingest batch failed; retrying its requests one by one');
-          for (const p of batch) {
-            try {
-              await this.commit([p.item]);
-              p.resolve();
-            } catch (e) {
-              p.reject(e);
-            }
-          }
+        if (this.inbox.coalesces) {
+          // The inbox gathers what arrives while it commits: only the requests of this turn go together.
+          await Promise.resolve();
+        } else {
+          // Let the event loop read every request that arrived meanwhile before taking the batch, so
+          // that many requests share one transaction. Two turns: the first immediate may run in this
+          // loop iteration's check phase, before any new I/O is read; the second runs after the next
+          // poll phase has read the sockets.
+          await new Promise((r) => setImmediate(() => setImmediate(r)));
         }
+        if (this.inFlight >= (this.inbox.coalesces ? MAX_IN_FLIGHT_COALESCED : MAX_IN_FLIGHT)) {
+          await new Promise<void>((r) => { this.slotFree = r; });
+          continue;
+        }
+        // Not awaited: while one batch waits for its fsync the next is read and sent (the inbox
+        // appends in the order it is given). Waiting here instead lines every sender up behind one
+        // fsync and leaves the event loop idle meanwhile.
+        this.inFlight++;
+        void this.store(this.take()).finally(() => {
+          this.inFlight--;
+          const free = this.slotFree;
+          this.slotFree = null;
+          free?.();
+        });
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async commit(items: IngestItem[]): Promise<void> {
+  /** Commits one batch and settles its requests. */
+  private async store(batch: Pending[]): Promise<void> {
+    try {
+      await this.commit(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // One bad request must not fail its neighbours: retry each alone, so only it fails.
+      this.log.warn({ err, requests: batch.length }, 'ingest batch failed; retrying its requests one by one');
+      for (const p of batch) {
+        try {
+          await this.commit([p.item]);
+          p.resolve();
+        } catch (e) {
+          p.reject(e);
+        }
+      }
+    }
+  }
+
+  private async commit(items: AcceptedRequest[]): Promise<void> {
     const rows = items.map((i) => ({
       id: newId(), integration_id: i.integration.id, received_at: i.receivedAt, message_id: i.messageId ?? null,
-      alert_count: i.alerts.length, alerts_json: JSON.stringify(i.alerts),
+      alert_count: i.alertCount, alerts_json: i.alertsJson,
     }));
     await this.inbox.append(rows);
-    const alerts = items.reduce((n, i) => n + i.alerts.length, 0);
+    const alerts = items.reduce((n, i) => n + i.alertCount, 0);
     this.stats.batches++;
     this.stats.requests += items.length;
     this.stats.alerts += alerts;
