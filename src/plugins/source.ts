@@ -140,6 +140,11 @@ export interface SourcePlugin<C = unknown> {
    * `?key=`): PagerDuty's is `routing_key` in the body.
    */
   keyFromBody?(body: unknown): string | undefined;
+  /**
+   * parse() calls ctx.fetchText (or keeps a cache the server fills): it runs on the server's event
+   * loop, never in a parse worker.
+   */
+  needsServer?: boolean;
   /** Turns a request into alerts, or throws SourceInputError. Pure except for ctx.fetchText. */
   parse(req: InboundRequest, ctx: SourceContext<C>): Promise<ParseOutcome>;
   /** Paste-ready configuration for the sender. */

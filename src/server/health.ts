@@ -87,7 +87,7 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext): void {
   });
   new client.Gauge({
     name: 'hikeshi_ingest_backlog',
-    help: 'Ingest requests waiting for the next commit',
+    help: 'Ingest requests accepted and not yet stored (waiting for a batch, or in one being committed)',
     registers: [registry],
     collect() {
       this.set(ctx.ingestor.backlog);

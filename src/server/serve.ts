@@ -162,7 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Requests in flight are stored first; whatever is not grouped yet waits in the inbox for the next start.
       const steps: [string, () => Promise<unknown>][] = [
         ['background work', stopBackground], ['status pages', () => ctx.statusSnapshots.stop()], ['event relay', async () => relay?.close()],
-        ['HTTP', () => app.close()], ['parse workers', () => ingestParsers.close()], ['grouping', () => grouper.stop()], ['inbox', () => inbox.close()], ['storage', () => storage.close()],
+        ['parse workers', () => ingestParsers.close()], ['HTTP', () => app.close()], ['grouping', () => grouper.stop()], ['inbox', () => inbox.close()], ['storage', () => storage.close()],
       ];
       let failure: unknown;
       for (const [name, step] of steps) {

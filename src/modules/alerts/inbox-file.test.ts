@@ -45,6 +45,16 @@ describe('the SQLite inbox file', () => {
     return rows.map((r) => r.id);
   };
 
+  it('fails only the bad append among those it gathered into one transaction', async () => {
+    const s = await start();
+    // Handed over in one turn: the writer commits them together, and the NOT NULL refuses one.
+    const bad = { ...row('bad'), alerts_json: null as unknown as string };
+    const results = await Promise.allSettled([s.inbox.append([row('one')]), s.inbox.append([bad]), s.inbox.append([row('two')])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+    expect(await apply(s, 10)).toEqual(['one', 'two']);
+  });
+
   it('keeps what it confirmed across a restart, in order, and counts it', async () => {
     const first = await start();
     await first.inbox.append([row('a', 3), row('b')]);

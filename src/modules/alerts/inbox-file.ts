@@ -52,8 +52,20 @@ function flush() {
     trimmed = to;
     for (const b of batches) parentPort.postMessage({ id: b.id });
   } catch (err) {
-    const message = String((err && err.message) || err);
-    for (const b of batches) parentPort.postMessage({ id: b.id, error: message });
+    if (batches.length === 1) {
+      parentPort.postMessage({ id: batches[0].id, error: String((err && err.message) || err) });
+      return;
+    }
+    // One bad append must not fail the others gathered with it: each again, alone.
+    for (const b of batches) {
+      try {
+        write([b]);
+        trimmed = to;
+        parentPort.postMessage({ id: b.id });
+      } catch (e) {
+        parentPort.postMessage({ id: b.id, error: String((e && e.message) || e) });
+      }
+    }
   }
 }
 function schedule() {

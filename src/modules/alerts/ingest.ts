@@ -39,6 +39,7 @@ export class AlertIngestor {
   private running = false;
   /** Batches handed to the inbox and not yet confirmed, and the drain loop waiting for one to finish. */
   private inFlight = 0;
+  private inFlightRequests = 0;
   private slotFree: (() => void) | null = null;
   /** Batches committed, and requests and alerts in them (for /metrics and the bench). */
   readonly stats = { batches: 0, requests: 0, alerts: 0 };
@@ -58,9 +59,9 @@ export class AlertIngestor {
     });
   }
 
-  /** Requests waiting for the next batch. */
+  /** Requests accepted and not yet stored: waiting for a batch, or in one being stored. */
   get backlog(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlightRequests;
   }
 
   private take(): Pending[] {
@@ -91,12 +92,16 @@ export class AlertIngestor {
           await new Promise<void>((r) => { this.slotFree = r; });
           continue;
         }
-        // Not awaited: while one batch waits for its fsync the next is read and sent (the inbox
-        // appends in the order it is given). Waiting here instead lines every sender up behind one
-        // fsync and leaves the event loop idle meanwhile.
+        // Not awaited: while one batch waits for its fsync the next is read and sent. Waiting here
+        // instead lines every sender up behind one fsync and leaves the event loop idle meanwhile.
+        // Batches in flight together may be stored in either order (PostgreSQL: concurrent
+        // transactions); a sender's next request comes after its 2xx, so it is always stored later.
+        const batch = this.take();
         this.inFlight++;
-        void this.store(this.take()).finally(() => {
+        this.inFlightRequests += batch.length;
+        void this.store(batch).finally(() => {
           this.inFlight--;
+          this.inFlightRequests -= batch.length;
           const free = this.slotFree;
           this.slotFree = null;
           free?.();

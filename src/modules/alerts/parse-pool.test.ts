@@ -53,7 +53,7 @@ describe('ParsePool', () => {
       ['a bad label', prometheus(30, { labels: { 'bad-name': 'x' } })],
       ['not JSON', { ...prometheus(30), rawBody: prometheus(30).rawBody.slice(0, -5) }],
       ['NUL in a value', { ...prometheus(30), rawBody: prometheus(30).rawBody.replace('Disk 3 is full', 'Disk\\u00003') }],
-      ['too many alerts', prometheus(1001)],
+      ['more than Prometheus sends', prometheus(1001)],
     ];
     for (const [name, req] of cases) {
       expect(req.rawBody.length, name).toBeGreaterThanOrEqual(MIN_WORKER_BODY_BYTES);
@@ -62,6 +62,12 @@ describe('ParsePool', () => {
       expect(pool.stats.onWorkers, `${name} went to the worker`).toBe(before + 1);
       expect(viaWorker, name).toEqual(await parseRequest(SOURCES.prometheus, req, ctx()));
     }
+    // Over the 5,000 alerts any request may carry (Alertmanager's webhook has no limit of its own).
+    const many = { version: '4', status: 'firing', receiver: 'r', groupKey: '{}', alerts: Array.from({ length: 5001 }, (_, i) => ({ status: 'firing', labels: { alertname: `a${i}` } })) };
+    const manyReq: RawRequest = { headers: {}, rawBody: JSON.stringify(many), receivedAt: RECEIVED };
+    const viaWorker = await pool.parse(SOURCES.alertmanager, manyReq, ctx());
+    expect(viaWorker).toMatchObject({ kind: 'invalid', field: 'body', problem: 'at most 5000 alerts per request' });
+    expect(viaWorker).toEqual(await parseRequest(SOURCES.alertmanager, manyReq, ctx()));
     const ok = await pool.parse(SOURCES.prometheus, prometheus(30), ctx());
     expect(ok).toMatchObject({ kind: 'alerts', count: 30, answer: { status: 202, body: { status: 'success', accepted: 30 } } });
     expect(JSON.parse((ok as { alertsJson: string }).alertsJson)).toHaveLength(30);
@@ -91,16 +97,29 @@ describe('ParsePool', () => {
     expect(sns).toMatchObject({ kind: 'invalid' });
     expect(pool.stats.onWorkers).toBe(before.onWorkers);
     expect(pool.stats.onEventLoop).toBe(before.onEventLoop + 3);
+    // A plugin that fetches without saying so (needsServer) is sent back by the worker, and the answer is the same.
+    const unflagged = { ...SOURCES['cloudwatch-sns'], needsServer: false };
+    const again = await pool.parse(unflagged, { headers: { 'content-type': 'text/plain' }, rawBody: JSON.stringify(padded), receivedAt: RECEIVED },
+      ctx({}, async (url) => {
+        fetched.push(url);
+        return 'not a certificate';
+      }));
+    expect(again).toEqual(sns);
+    expect(fetched).toHaveLength(2);
+    expect(pool.stats).toEqual({ onWorkers: before.onWorkers, onEventLoop: before.onEventLoop + 4 });
   });
 
   it('parses on the event loop when a worker dies mid-request, and starts another', async () => {
     pool = await readyPool();
     const [worker] = (pool as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers;
+    const onEventLoop = pool.stats.onEventLoop;
     const inFlight = Array.from({ length: 20 }, () => pool!.parse(SOURCES.prometheus, prometheus(200), ctx()));
     await worker!.worker.terminate();
     const results = await Promise.all(inFlight);
     expect(results.every((r) => r.kind === 'alerts' && r.count === 200)).toBe(true);
-    expect(pool.stats.onEventLoop).toBeGreaterThan(1);
+    // Those the worker had not answered were parsed here: all 20 answered, some of them here.
+    expect(pool.stats.onEventLoop - onEventLoop).toBeGreaterThan(0);
+    expect(pool.stats.onEventLoop - onEventLoop + pool.stats.onWorkers).toBeGreaterThanOrEqual(20);
     expect(pool.ready).toBe(0);
     // The next large request starts a new worker; later ones use it.
     await pool.parse(SOURCES.prometheus, prometheus(20), ctx());
@@ -109,6 +128,18 @@ describe('ParsePool', () => {
     const before = pool.stats.onWorkers;
     expect(await pool.parse(SOURCES.prometheus, prometheus(20), ctx())).toMatchObject({ kind: 'alerts', count: 20 });
     expect(pool.stats.onWorkers).toBe(before + 1);
+  });
+
+  it('replaces a worker that holds a request too long, and fails only that request', async () => {
+    pool = new ParsePool({ threads: 1, snsCertHostPattern: SNS_PATTERN, log, jobTimeoutMs: 1 });
+    await pool.parse(SOURCES.prometheus, prometheus(20), ctx());
+    const deadline = Date.now() + 20_000;
+    while (pool.ready < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // 1,000 alerts take a worker far longer than 1 ms.
+    await expect(pool.parse(SOURCES.prometheus, prometheus(1000), ctx())).rejects.toThrow(/took longer than 1 ms/);
+    while (pool.ready > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.ready).toBe(0);
+    expect(await pool.parse(SOURCES.prometheus, prometheus(30), ctx())).toMatchObject({ kind: 'alerts', count: 30 });
   });
 
   it('with no threads, and once closed, everything is parsed on the event loop', async () => {

@@ -18,6 +18,8 @@ import { parseRequest, type ParsedRequest, type RawRequest } from './parse.js';
 export const MIN_WORKER_BODY_BYTES = 2048;
 /** Longest wait before starting a worker again after one failed to start. */
 const MAX_RESTART_DELAY_MS = 60_000;
+/** A worker that has not answered a request by then is stuck: it is replaced and the request fails. */
+const JOB_TIMEOUT_MS = 10_000;
 
 /** One request for a worker. */
 export interface ParseJob {
@@ -48,16 +50,38 @@ function spawnWorker(snsCertHostPattern: string): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData });
 }
 
+/** What a worker's job came to: the parsed request, null (parse it on the event loop), or too slow. */
+type JobResult = ParsedRequest | null | typeof TIMED_OUT;
+const TIMED_OUT = Symbol('timed out');
+
 class ParseWorker {
   ready = false;
-  readonly pending = new Map<number, (answer: ParsedRequest | null) => void>();
+  readonly pending = new Map<number, (answer: JobResult) => void>();
 
   constructor(readonly worker: Worker) {}
 
-  run(job: ParseJob): Promise<ParsedRequest | null> {
+  run(job: ParseJob, timeoutMs: number): Promise<JobResult> {
     return new Promise((resolve) => {
-      this.pending.set(job.id, resolve);
-      this.worker.postMessage(job);
+      const timer = setTimeout(() => {
+        // A parse that runs this long is a plugin bug (bodies are at most 512 KB): the worker is
+        // replaced, its other requests go to the event loop, and this one gets a 500 rather than
+        // a chance to stop the event loop too.
+        this.pending.delete(job.id);
+        resolve(TIMED_OUT);
+        void this.worker.terminate();
+      }, timeoutMs);
+      this.pending.set(job.id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      try {
+        this.worker.postMessage(job);
+      } catch {
+        // Something in the job cannot cross threads: parse it here.
+        this.pending.delete(job.id);
+        clearTimeout(timer);
+        resolve(null);
+      }
     });
   }
 
@@ -74,6 +98,8 @@ export interface ParsePoolOptions {
   /** The SNS certificate host pattern the server's sources were built with. */
   snsCertHostPattern: string;
   log: Logger;
+  /** How long a worker may take over one request (tests shorten it). */
+  jobTimeoutMs?: number;
 }
 
 /** Parses ingest requests on worker threads (started when first needed), or on the event loop. */
@@ -91,13 +117,18 @@ export class ParsePool {
 
   /**
    * What the request becomes. `req.body` set means the JSON is parsed already (the key was in it)
-   * and the request stays on the event loop, as do small bodies and plugins that need the server.
+   * and the request stays on the event loop, as do small bodies and plugins that need the server
+   * (`needsServer`; any other that calls ctx.fetchText is sent back by the worker).
    */
   async parse(plugin: SourcePlugin<unknown>, req: RawRequest, ctx: SourceContext<unknown>): Promise<ParsedRequest> {
-    if (req.body === undefined && req.rawBody.length >= MIN_WORKER_BODY_BYTES) {
+    if (req.body === undefined && req.rawBody.length >= MIN_WORKER_BODY_BYTES && !plugin.needsServer) {
       const worker = this.pick();
       if (worker) {
-        const parsed = await worker.run({ id: ++this.nextId, source: plugin.id, request: req, config: ctx.config, integrationId: ctx.integrationId });
+        const parsed = await worker.run(
+          { id: ++this.nextId, source: plugin.id, request: req, config: ctx.config, integrationId: ctx.integrationId },
+          this.options.jobTimeoutMs ?? JOB_TIMEOUT_MS,
+        );
+        if (parsed === TIMED_OUT) throw new Error(`${plugin.id}: parsing a ${req.rawBody.length}-byte request took longer than ${this.options.jobTimeoutMs ?? JOB_TIMEOUT_MS} ms`);
         if (parsed && parsed.kind !== 'server-thread') {
           this.stats.onWorkers++;
           return parsed;
@@ -146,6 +177,11 @@ export class ParsePool {
       } else {
         resolve(m.parsed);
       }
+    });
+    // An answer the server cannot read: every request of that worker is parsed here instead.
+    worker.on('messageerror', (err) => {
+      this.options.log.warn({ err }, 'ingest parse worker: an answer could not be read; parsing on the event loop');
+      w.abandon();
     });
     worker.on('error', (err) => {
       if (!this.closed) this.options.log.warn({ err }, 'ingest parse worker failed; its requests are parsed on the event loop');

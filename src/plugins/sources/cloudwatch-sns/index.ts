@@ -84,6 +84,8 @@ export function createCloudwatchSnsSource(options: CloudwatchSnsOptions = {}): S
     defaultGroupBy: ['alarm_name', 'event_type'],
     paths: [PATH],
     contentTypes: ['text/plain', 'application/json'],
+    // Signing certificates are fetched by the server and cached here.
+    needsServer: true,
 
     async parse(req, ctx) {
       refuseNul(req.body);
