@@ -337,6 +337,11 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
     expect(invalid.body.message).toBe('Event object is invalid');
     expect(invalid.body.errors[0].field).toMatch(/severity/);
     expect((await ts.call('POST', '/v2/enqueue', { body: { routing_key: 'f'.repeat(32), event_action: 'trigger', payload: { summary: 'x', source: 'y', severity: 'info' } } })).status).toBe(401);
+    // The key is in the body, so its JSON is read before anything else: a broken or empty body is a 400 naming it.
+    const cut = await ts.call('POST', '/v2/enqueue', { raw: `{"routing_key":"${key}","event_action":` });
+    expect(cut).toMatchObject({ status: 400, body: { title: 'Malformed JSON', errors: [{ field: 'body', message: 'not valid JSON' }] } });
+    const empty = await ts.call('POST', '/v2/enqueue', { raw: ' ' });
+    expect(empty).toMatchObject({ status: 400, body: { detail: 'body: empty; send the JSON payload', errors: [{ field: 'body', message: 'empty' }] } });
   });
 
   it('never reads back a source’s secret, and keeps it when the form sends it back unchanged', async () => {

@@ -3,6 +3,7 @@ import type { SourcePlugin } from '../../plugins/source.js';
 import type { AppContext } from '../../server/context.js';
 import { HttpProblem } from '../../server/problem.js';
 import { nowIso } from '../../shared/ids.js';
+import { type InvalidRequest, readJson } from './parse.js';
 
 /** The most a sender may post in one request. */
 export const INGEST_BODY_LIMIT = 512 * 1024;
@@ -24,6 +25,13 @@ declare module 'fastify' {
 /** The route leaves the body as text for parseRequest. */
 function bodyIsText(req: FastifyRequest): boolean {
   return req.routeOptions.config.bodyAsText === true;
+}
+
+/** The 400 for a request the sender got wrong, naming the field. */
+function badRequest(invalid: InvalidRequest): HttpProblem {
+  const p = new HttpProblem(400, invalid.title, invalid.detail, [{ field: invalid.field, message: invalid.problem }]);
+  if (invalid.extra) p.extra = invalid.extra;
+  return p;
 }
 
 /** One answer for every authentication failure, so a prober learns nothing about which keys exist. */
@@ -68,15 +76,9 @@ export function ingestRoutes(ctx: AppContext): FastifyPluginAsync {
         done(null, text);
         return;
       }
-      if (text.trim() === '') {
-        done(new HttpProblem(400, 'Invalid request', 'body: empty; send the JSON payload', [{ field: 'body', message: 'empty' }]), undefined);
-        return;
-      }
-      try {
-        done(null, JSON.parse(text));
-      } catch (err) {
-        done(new HttpProblem(400, 'Malformed JSON', `The body is not valid JSON: ${(err as Error).message}`, [{ field: 'body', message: 'not valid JSON' }]), undefined);
-      }
+      const json = readJson(text);
+      if ('kind' in json) done(badRequest(json), undefined);
+      else done(null, json.value);
     });
 
     for (const plugin of Object.values(ctx.sources)) {
@@ -134,9 +136,7 @@ async function handle(ctx: AppContext, plugin: SourcePlugin<unknown>, req: Fasti
         req.log.warn({ integration: integration.id, field: parsed.field, problem: parsed.problem }, 'ingest: signature refused');
         throw notAuthenticated();
       }
-      const p = new HttpProblem(400, parsed.title, parsed.detail, [{ field: parsed.field, message: parsed.problem }]);
-      if (parsed.extra) p.extra = parsed.extra;
-      throw p;
+      throw badRequest(parsed);
     }
     case 'reply':
       if (parsed.note) await ctx.integrations.setNote(integration.id, parsed.note);

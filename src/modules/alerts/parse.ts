@@ -39,20 +39,30 @@ export class NeedsServerThread extends Error {
   }
 }
 
-function invalid(field: string, problem: string, status: 400 | 401 = 400, extra?: Record<string, unknown>): ParsedRequest {
+/** A request the sender got wrong, as parseRequest reports it. */
+export type InvalidRequest = Extract<ParsedRequest, { kind: 'invalid' }>;
+
+function invalid(field: string, problem: string, status: 400 | 401 = 400, extra?: Record<string, unknown>): InvalidRequest {
   return { kind: 'invalid', status, title: 'Invalid request', detail: `${field}: ${problem}`, field, problem, extra };
+}
+
+/** A body as JSON, or why it is not: empty, or not valid JSON. */
+export function readJson(rawBody: string): { value: unknown } | InvalidRequest {
+  if (rawBody.trim() === '') return { ...invalid('body', 'empty'), detail: 'body: empty; send the JSON payload' };
+  try {
+    return { value: JSON.parse(rawBody) };
+  } catch (err) {
+    return { kind: 'invalid', status: 400, title: 'Malformed JSON', detail: `The body is not valid JSON: ${(err as Error).message}`, field: 'body', problem: 'not valid JSON' };
+  }
 }
 
 /** Parses one request with `plugin`. Never throws for the sender's mistakes; other errors propagate. */
 export async function parseRequest(plugin: SourcePlugin<unknown>, req: RawRequest, ctx: SourceContext<unknown>): Promise<ParsedRequest> {
   let body = req.body;
   if (body === undefined) {
-    if (req.rawBody.trim() === '') return { kind: 'invalid', status: 400, title: 'Invalid request', detail: 'body: empty; send the JSON payload', field: 'body', problem: 'empty' };
-    try {
-      body = JSON.parse(req.rawBody);
-    } catch (err) {
-      return { kind: 'invalid', status: 400, title: 'Malformed JSON', detail: `The body is not valid JSON: ${(err as Error).message}`, field: 'body', problem: 'not valid JSON' };
-    }
+    const json = readJson(req.rawBody);
+    if ('kind' in json) return json;
+    body = json.value;
   }
   let outcome;
   try {
