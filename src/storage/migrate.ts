@@ -5,6 +5,7 @@ import * as jobs from './migrations/0003_jobs.js';
 import * as alerts from './migrations/0004_alerts.js';
 import * as statusPages from './migrations/0005_status_pages.js';
 import * as alertInbox from './migrations/0006_alert_inbox.js';
+import * as inboxLz4 from './migrations/0007_inbox_lz4.js';
 
 /** A migration that may need to know the dialect (triggers differ). */
 export interface DialectMigration {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004_alerts': alerts,
   '0005_status_pages': statusPages,
   '0006_alert_inbox': alertInbox,
+  '0007_inbox_lz4': inboxLz4,
 };
 
 /** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */

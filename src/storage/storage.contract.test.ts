@@ -48,6 +48,20 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     expect(await accounts.countUsers(storage.db)).toBe(1);
   });
 
+  it.runIf(kind === 'postgres')('compresses the inbox\'s requests with lz4 where the server has it (PostgreSQL)', async () => {
+    const lz4 = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`.execute(storage.db);
+    const column = await sql<{ c: string }>`SELECT attcompression AS c FROM pg_attribute WHERE attrelid = 'alert_inbox'::regclass AND attname = 'alerts_json'`.execute(storage.db);
+    // A server built without lz4 keeps the default ('' = pglz), and the migration still succeeds.
+    expect(column.rows[0]?.c).toBe(lz4.rows[0]!.n > 0 ? 'l' : '');
+    // What is stored reads back as it was written.
+    const big = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ labels: { alertname: 'DiskFull', instance: `db-${i}` } })));
+    await storage.db.insertInto('alert_inbox').values({ id: 'lz4-probe', integration_id: 'i', received_at: nowIso(), message_id: null, alert_count: 200, alerts_json: big, error: 'probe' }).execute();
+    const stored = await sql<{ json: string; how: string | null }>`SELECT alerts_json AS json, pg_column_compression(alerts_json) AS how FROM alert_inbox WHERE id = 'lz4-probe'`.execute(storage.db);
+    expect(stored.rows[0]!.json).toBe(big);
+    if (lz4.rows[0]!.n > 0) expect(stored.rows[0]!.how).toBe('lz4');
+    await storage.db.deleteFrom('alert_inbox').where('id', '=', 'lz4-probe').execute();
+  });
+
   it('finds users by id and e-mail, and reports duplicate e-mails as unique violations', async () => {
     expect((await accounts.findUserByEmail(storage.db, 'u@example.com'))?.id).toBe(userId);
     expect((await accounts.findUserById(storage.db, userId))?.locale).toBe('ja');
