@@ -75,7 +75,7 @@ export class TableInbox implements AlertInbox {
 
   async append(rows: InboxRow[]): Promise<void> {
     const values = rows.map((r) => ({ ...r, error: null }));
-    // PostgreSQL: one INSERT (bulkInsert's arrays), atomic on its own; without BEGIN and COMMIT an
+    // PostgreSQL: one INSERT, atomic on its own; without BEGIN and COMMIT an
     // append is one round trip instead of three. SQLite may need several statements.
     if (this.storage.dialect === 'postgres') await bulkInsert(this.storage.db, 'postgres', 'alert_inbox', values);
     else await this.storage.db.transaction().execute((trx) => bulkInsert(trx, this.storage.dialect, 'alert_inbox', values));
