@@ -133,7 +133,7 @@ export class AlertsService {
     const alerts = await db.selectFrom('alerts').selectAll().where('group_id', '=', id)
       .orderBy(sql`CASE WHEN status = 'firing' THEN 0 ELSE 1 END`).orderBy('last_received_at', 'desc').limit(500).execute();
     const total = Number((await db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', id).executeTakeFirst())?.n ?? 0);
-    const events = await db.selectFrom('alert_group_events').selectAll().where('group_id', '=', id).orderBy('id').limit(500).execute();
+    const events = await db.selectFrom('alert_group_events').selectAll().where('group_id', '=', id).orderBy('at').orderBy('id').limit(500).execute();
     return { ...summary!, alerts: alerts.map(alertOf), alertsTotal: total, events: await groupEvents(db, this.users, events) };
   }
 

@@ -60,6 +60,50 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     expect(await inbox()).toMatchObject({ waitingAlerts: 0, waitingRequests: 0, oldestReceivedAt: null });
   });
 
+  it('keeps the times requests were accepted, however far behind grouping runs', async () => {
+    const { id, key } = await integration('late');
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const accepted = async (body: unknown): Promise<[number, number]> => {
+      const from = Date.now();
+      expect((await post(key, body)).status).toBe(202);
+      return [from, Date.now()];
+    };
+    await grouper().stop();
+    let fired: [number, number];
+    let resolved: [number, number];
+    let groupedFrom: number;
+    try {
+      fired = await accepted(webhook(['Late']));
+      await sleep(1100);
+      resolved = await accepted(webhook(['Late'], 'resolved'));
+      await sleep(1100);
+    } finally {
+      groupedFrom = Date.now();
+      await grouper().start();
+    }
+    await grouper().settled();
+    const [summary] = (await ts.call('GET', `/api/v1/alert-groups?status=all&integrationId=${id}`, { token: ts.admin.token })).body.groups as { id: string }[];
+    const group = (await ts.call('GET', `/api/v1/alert-groups/${summary!.id}`, { token: ts.admin.token })).body as {
+      status: string; createdAt: string; lastAlertAt: string; resolvedAt: string;
+      alerts: { firstReceivedAt: string; resolvedAt: string }[]; events: { kind: string; at: string }[];
+    };
+    const within = (iso: string, [from, to]: [number, number]) => {
+      expect(Date.parse(iso), iso).toBeGreaterThanOrEqual(from);
+      expect(Date.parse(iso), iso).toBeLessThanOrEqual(to);
+    };
+    expect(group.status).toBe('resolved');
+    within(group.createdAt, fired!);
+    within(group.alerts[0]!.firstReceivedAt, fired!);
+    within(group.resolvedAt, resolved!);
+    within(group.lastAlertAt, resolved!);
+    within(group.alerts[0]!.resolvedAt, resolved!);
+    // The history too, in the order things happened, all before grouping caught up.
+    expect(group.events.map((e) => e.kind)).toEqual(['created', 'alerts_fired', 'alerts_resolved', 'resolved']);
+    for (const e of group.events.slice(0, 2)) within(e.at, fired!);
+    for (const e of group.events.slice(2)) within(e.at, resolved!);
+    expect(Date.parse(group.resolvedAt)).toBeLessThan(groupedFrom!);
+  });
+
   it('turns senders away with 429 and Retry-After while too many accepted alerts wait, storing nothing of theirs', async () => {
     const { id, key } = await integration('full');
     await grouper().stop();

@@ -41,15 +41,15 @@ export interface PipelineEnv {
   incidentActivity(trx: Db, incidentId: string, kind: string, data: Record<string, unknown>): Promise<void>;
 }
 
+/** The history entries grouping writes, one of each kind per group per batch at most. */
+type ActivityKind = 'created' | 'reopened' | 'flapping' | 'alerts_fired' | 'acknowledged' | 'alerts_resolved' | 'resolved';
+
 /** Per-group activity within one batch (feeds group events and incident timelines). */
 interface Activity {
-  created: boolean;
-  reopened: boolean;
+  /** What happened to the group in the batch, each at the accepting time of the last request it came from. */
+  times: Partial<Record<ActivityKind, string>>;
   fired: number;
   resolved: number;
-  acknowledged: boolean;
-  autoResolved: boolean;
-  becameFlapping: boolean;
   titles: string[];
 }
 
@@ -62,7 +62,8 @@ export interface BatchOutcome {
   declare: [string, string][];
 }
 
-const at = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
+/** A key within its integration. */
+const scoped = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
 
 /** Applies a batch inside `trx` (the caller holds the ingest lock). */
 export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: IngestItem[], env: PipelineEnv, now: string): Promise<BatchOutcome> {
@@ -77,7 +78,10 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     live.push(item);
   }
 
-  const recentSince = new Date(Date.parse(now) - REOPEN_WINDOW_MS).toISOString();
+  // Times are the requests' (when they were accepted), not this transaction's: during a storm
+  // grouping runs minutes behind, and a group must still say when it fired, resolved and flapped.
+  const earliest = live.reduce((min, i) => (i.receivedAt < min ? i.receivedAt : min), now);
+  const recentSince = new Date(Date.parse(earliest) - REOPEN_WINDOW_MS).toISOString();
   // ---- load what the batch touches: the current alert per dedup key, and candidate groups ----
   const current = new Map<string, AlertsTable>();
   const keysByIntegration = new Map<string, Set<string>>();
@@ -107,14 +111,14 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
         .orderBy('id').execute()))),
   ]);
   for (const rows of alertRows) {
-    for (const r of rows) current.set(at(r.dedup_key, r.integration_id), r); // ordered by id: the newest wins
+    for (const r of rows) current.set(scoped(r.dedup_key, r.integration_id), r); // ordered by id: the newest wins
   }
   const groups = new Map<string, AlertGroupsTable>();
   const groupByKey = new Map<string, string>();
   for (const rows of groupRows) {
     for (const g of rows) {
       groups.set(g.id, g);
-      groupByKey.set(at(g.group_key, g.integration_id), g.id);
+      groupByKey.set(scoped(g.group_key, g.integration_id), g.id);
     }
   }
   const missing = [...new Set([...current.values()].map((a) => a.group_id))].filter((id) => !groups.has(id));
@@ -128,31 +132,32 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   const newAlerts = new Map<string, AlertsTable>();
   const dirtyAlerts = new Map<string, AlertsTable>();
   const activity = new Map<string, Activity>();
-  const act = (groupId: string): Activity => {
+  const act = (groupId: string, kind: ActivityKind, at: string): Activity => {
     let a = activity.get(groupId);
     if (!a) {
-      a = { created: false, reopened: false, fired: 0, resolved: 0, acknowledged: false, autoResolved: false, becameFlapping: false, titles: [] };
+      a = { times: {}, fired: 0, resolved: 0, titles: [] };
       activity.set(groupId, a);
     }
+    const prev = a.times[kind];
+    if (prev === undefined || prev < at) a.times[kind] = at;
     return a;
   };
 
   const declare: [string, string][] = [];
-  const openGroupFor = (integration: GroupingIntegration, alert: NormalizedAlert): AlertGroupsTable => {
+  const openGroupFor = (integration: GroupingIntegration, alert: NormalizedAlert, at: string): AlertGroupsTable => {
     const grouped = groupLabels(alert.labels, integration.groupBy);
     const key = groupKey(grouped);
-    const existingId = groupByKey.get(at(key, integration.id));
+    const existingId = groupByKey.get(scoped(key, integration.id));
     const existing = existingId ? groups.get(existingId) : undefined;
     if (existing) {
       if (existing.status === 'resolved') {
-        const t = recordTransition(JSON.parse(existing.transitions_json) as string[], now);
-        const a = act(existing.id);
-        a.reopened = true;
-        if (t.flapping && !existing.flapping) a.becameFlapping = true;
+        const t = recordTransition(JSON.parse(existing.transitions_json) as string[], at);
+        act(existing.id, 'reopened', at);
+        if (t.flapping && !existing.flapping) act(existing.id, 'flapping', at);
         Object.assign(existing, {
           status: 'triggered', resolved_at: null, resolved_by: null, acknowledged_at: null, acknowledged_by: null,
           transitions_json: JSON.stringify(t.transitions), flapping: t.flapping ? 1 : 0,
-          suppressed_by: env.suppression(alert.labels, integration.id, existing.service, now),
+          suppressed_by: env.suppression(alert.labels, integration.id, existing.service, at),
         });
         dirtyGroups.add(existing.id);
       }
@@ -164,22 +169,23 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       id: newId(), integration_id: integration.id, group_key: key, group_labels_json: JSON.stringify(grouped), labels_json: JSON.stringify(alert.labels),
       title: alert.title, status: 'triggered', severity: alert.severity, route_id: route?.id ?? null, service,
       escalation_policy: route?.escalationPolicy ?? null, incident_id: null,
-      suppressed_by: env.suppression(alert.labels, integration.id, service, now), flapping: 0,
-      transitions_json: JSON.stringify([now]), alert_count: 0, firing_count: 0, created_at: now, last_alert_at: now,
+      suppressed_by: env.suppression(alert.labels, integration.id, service, at), flapping: 0,
+      transitions_json: JSON.stringify([at]), alert_count: 0, firing_count: 0, created_at: at, last_alert_at: at,
       acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
     };
     groups.set(g.id, g);
-    groupByKey.set(at(key, integration.id), g.id);
+    groupByKey.set(scoped(key, integration.id), g.id);
     newGroups.add(g.id);
-    act(g.id).created = true;
+    act(g.id, 'created', at);
     if (route?.declareSeverity && !g.suppressed_by) declare.push([g.id, route.declareSeverity]);
     return g;
   };
 
   for (const item of live) {
     const integration = item.integration;
+    const at = item.receivedAt;
     for (const alert of item.alerts) {
-      const k = at(alert.dedupKey, integration.id);
+      const k = scoped(alert.dedupKey, integration.id);
       const existing = current.get(k);
       const raw = JSON.stringify(alert.raw ?? null);
       if (alert.status === 'firing') {
@@ -195,33 +201,33 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
           if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
           const g = groups.get(existing.group_id);
           if (g) {
-            g.last_alert_at = now;
+            g.last_alert_at = at;
             if (!alert.partial) g.severity = worse(g.severity as AlertSeverity, alert.severity);
             if (alert.acknowledge && g.status === 'triggered') {
-              Object.assign(g, { status: 'acknowledged', acknowledged_at: now, acknowledged_by: null });
-              act(g.id).acknowledged = true;
+              Object.assign(g, { status: 'acknowledged', acknowledged_at: at, acknowledged_by: null });
+              act(g.id, 'acknowledged', at);
             }
             dirtyGroups.add(g.id);
           }
           continue;
         }
         if (alert.acknowledge || alert.partial) continue; // acknowledging an alert we never saw firing: nothing to do
-        const g = openGroupFor(integration, alert);
+        const g = openGroupFor(integration, alert, at);
         const row: AlertsTable = {
           id: newId(), integration_id: integration.id, group_id: g.id, dedup_key: alert.dedupKey, status: 'firing', severity: alert.severity,
           title: alert.title, description: alert.description, labels_json: JSON.stringify(alert.labels),
           annotations_json: JSON.stringify(alert.annotations), links_json: JSON.stringify(alert.links), starts_at: alert.startsAt,
           ends_at: alert.endsAt, first_received_at: item.receivedAt, last_received_at: item.receivedAt, resolved_at: null, receive_count: 1,
-          silenced_by: env.suppression(alert.labels, integration.id, g.service, now), raw_json: raw,
+          silenced_by: env.suppression(alert.labels, integration.id, g.service, at), raw_json: raw,
         };
         newAlerts.set(row.id, row);
         current.set(k, row);
         g.alert_count++;
         g.firing_count++;
-        g.last_alert_at = now;
+        g.last_alert_at = at;
         g.severity = worse(g.severity as AlertSeverity, alert.severity);
         dirtyGroups.add(g.id);
-        const a = act(g.id);
+        const a = act(g.id, 'alerts_fired', at);
         a.fired++;
         if (a.titles.length < 3) a.titles.push(alert.title);
       } else {
@@ -229,18 +235,17 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
         existing.last_received_at = item.receivedAt;
         if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
         if (existing.status !== 'firing') continue;
-        Object.assign(existing, { status: 'resolved', resolved_at: now, ends_at: alert.endsAt ?? now, receive_count: existing.receive_count + 1 });
+        Object.assign(existing, { status: 'resolved', resolved_at: at, ends_at: alert.endsAt ?? at, receive_count: existing.receive_count + 1 });
         if (!alert.partial) existing.raw_json = raw;
         const g = groups.get(existing.group_id);
         if (!g) continue;
         g.firing_count = Math.max(0, g.firing_count - 1);
-        g.last_alert_at = now;
-        const a = act(g.id);
-        a.resolved++;
+        g.last_alert_at = at;
+        act(g.id, 'alerts_resolved', at).resolved++;
         if (g.firing_count === 0 && g.status !== 'resolved') {
-          const t = recordTransition(JSON.parse(g.transitions_json) as string[], now);
-          Object.assign(g, { status: 'resolved', resolved_at: now, resolved_by: null, transitions_json: JSON.stringify(t.transitions) });
-          a.autoResolved = true;
+          const t = recordTransition(JSON.parse(g.transitions_json) as string[], at);
+          Object.assign(g, { status: 'resolved', resolved_at: at, resolved_by: null, transitions_json: JSON.stringify(t.transitions) });
+          act(g.id, 'resolved', at);
         }
         dirtyGroups.add(g.id);
       }
@@ -262,28 +267,33 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
 
   const events: AlertGroupEventsTable[] = [];
   const incidents = new Set<string>();
-  const ev = (groupId: string, kind: string, data: Record<string, unknown> | null) =>
-    events.push({ id: newId(), group_id: groupId, at: now, kind, actor_id: null, data_json: data ? JSON.stringify(data) : null });
   for (const [groupId, a] of activity) {
     const g = groups.get(groupId)!;
-    if (a.created) ev(groupId, 'created', { routeId: g.route_id, service: g.service, escalationPolicy: g.escalation_policy, suppressedBy: g.suppressed_by });
-    if (a.reopened) ev(groupId, 'reopened', { suppressedBy: g.suppressed_by });
-    if (a.becameFlapping) ev(groupId, 'flapping', null);
-    if (a.fired) ev(groupId, 'alerts_fired', { count: a.fired, titles: a.titles });
-    if (a.acknowledged) ev(groupId, 'acknowledged', { by: 'source' });
-    if (a.resolved) ev(groupId, 'alerts_resolved', { count: a.resolved });
-    if (a.autoResolved) ev(groupId, 'resolved', { auto: true });
-    if (g.incident_id && (a.fired || a.resolved || a.reopened)) {
+    // The history lists entries by `at`: when the requests were accepted, not when grouping ran.
+    const ev = (kind: ActivityKind, data: Record<string, unknown> | null) => {
+      const at = a.times[kind];
+      if (at !== undefined) events.push({ id: newId(), group_id: groupId, at, kind, actor_id: null, data_json: data ? JSON.stringify(data) : null });
+    };
+    ev('created', { routeId: g.route_id, service: g.service, escalationPolicy: g.escalation_policy, suppressedBy: g.suppressed_by });
+    ev('reopened', { suppressedBy: g.suppressed_by });
+    ev('flapping', null);
+    ev('alerts_fired', { count: a.fired, titles: a.titles });
+    ev('acknowledged', { by: 'source' });
+    ev('alerts_resolved', { count: a.resolved });
+    ev('resolved', { auto: true });
+    if (g.incident_id && (a.fired || a.resolved || a.times.reopened)) {
       incidents.add(g.incident_id);
       await env.incidentActivity(trx, g.incident_id, 'alerts.activity', {
         groupId, title: g.title, fired: a.fired, resolved: a.resolved, firing: g.firing_count,
-        status: a.autoResolved ? 'resolved' : a.reopened ? 'reopened' : g.status,
+        status: a.times.resolved ? 'resolved' : a.times.reopened ? 'reopened' : g.status,
       });
     }
   }
   await bulkInsert(trx, dialect, 'alert_group_events', events);
-  for (const id of new Set(live.map((i) => i.integration.id))) {
-    await trx.updateTable('integrations').set({ last_received_at: now }).where('id', '=', id).execute();
+  const lastReceived = new Map<string, string>();
+  for (const i of live) if ((lastReceived.get(i.integration.id) ?? '') < i.receivedAt) lastReceived.set(i.integration.id, i.receivedAt);
+  for (const [id, at] of lastReceived) {
+    await trx.updateTable('integrations').set({ last_received_at: at }).where('id', '=', id).execute();
   }
   return { changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
 }
