@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { AccountsService } from '../modules/accounts/accounts.service.js';
 import type { AlertsService } from '../modules/alerts/alerts.service.js';
+import type { SetAsideRequests } from '../modules/alerts/set-aside.js';
 import type { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
 import type { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import type { ParsePool } from '../modules/alerts/parse-pool.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   integrations: IntegrationsService;
   alerts: AlertsService;
   ingestor: AlertIngestor;
+  /** Requests grouping gave up on: listed, retried or discarded by an admin. */
+  setAside: SetAsideRequests;
   /** Parses ingest request bodies, on worker threads when they are large. */
   ingestParsers: ParsePool;
   ingestLimiter: IngestRateLimiter;

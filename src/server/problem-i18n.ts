@@ -144,7 +144,7 @@ export function titleJa(title: string): string {
 const THINGS_JA: Record<string, string> = {
   Incident: 'インシデント', User: 'ユーザー', Task: 'タスク', Token: 'トークン', Team: 'チーム',
   'Timeline event': 'タイムラインの記録', Responder: '対応者', 'Role holder for': 'ロールの担当者',
-  'Status page': 'ステータスページ', Maintenance: 'メンテナンス',
+  'Status page': 'ステータスページ', Maintenance: 'メンテナンス', 'Set-aside request': '保留中のリクエスト',
 };
 
 /** "Incident INC-9 does not exist" in Japanese. */

@@ -6,6 +6,7 @@ import { startBackgroundWork } from '../jobs/background.js';
 import { AccountsService } from '../modules/accounts/accounts.service.js';
 import { AlertsService } from '../modules/alerts/alerts.service.js';
 import { restrictedFetcher } from '../modules/alerts/fetch-text.js';
+import { SetAsideRequests } from '../modules/alerts/set-aside.js';
 import { AlertGrouper } from '../modules/alerts/grouper.js';
 import { openInbox } from '../modules/alerts/inbox.js';
 import { AlertIngestor, IngestRateLimiter } from '../modules/alerts/ingest.js';
@@ -91,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
   const ctx: AppContext = {
     config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, ingestParsers, statusPages,
+    setAside: new SetAsideRequests(storage, grouper),
     ingestLimiter: new IngestRateLimiter(), fetchText: restrictedFetcher(snsHosts, config.snsCaFile),
     statusSubscribers,
     statusSnapshots: new StatusSnapshots(statusPages, bus, log, {

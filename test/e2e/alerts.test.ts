@@ -3,6 +3,8 @@
 // silence, declare an incident into the war room), the alerts resolve, and a storm becomes one banner.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRequest } from '../../src/modules/alerts/parse.js';
+import { SOURCES } from '../../src/plugins/registry.js';
 import type { RunningServer } from '../../src/server/serve.js';
 import { BROWSER_AVAILABLE, type BrowserSession, createFirstAdmin, fullPageShot, hasText, startBrowserSession, visible, watchErrors } from './browser.js';
 
@@ -293,4 +295,36 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
 
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('shows a request grouping set aside, with its error, and an admin retries it', async () => {
+    const errors: string[] = [];
+    watchErrors(page, errors);
+    // Grouping gave up on this request (as it does after failing on it alone again and again): kept with its error.
+    const db = server.ctx.storage.db;
+    const integration = await db.selectFrom('integrations').select('id').where('name', '=', 'prod Alertmanager (Tokyo)').executeTakeFirstOrThrow();
+    const payload = alertmanagerPayload('firing', new Date(Date.now() - 60_000).toISOString(), '0001-01-01T00:00:00Z');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, labels: { ...a.labels, alertname: 'ReplicaLagHigh' }, annotations: { ...a.annotations, summary: 'Replica lag above 30 s' } }));
+    const parsed = await parseRequest(SOURCES.alertmanager, { headers: {}, rawBody: JSON.stringify(payload), receivedAt: new Date() },
+      { config: {}, integrationId: integration.id, fetchText: () => Promise.reject(new Error('no fetching')) });
+    if (parsed.kind !== 'alerts') throw new Error(`fixture did not parse: ${parsed.kind}`);
+    await db.insertInto('alert_inbox').values({
+      id: 'set-aside-e2e', integration_id: integration.id, received_at: new Date().toISOString(), message_id: null,
+      alert_count: parsed.count, alerts_json: parsed.alertsJson, error: 'SQLITE_CORRUPT: database disk image is malformed',
+    }).execute();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+    const notice = page.getByTestId('inbox-notice');
+    await hasText(notice, '1 accepted requests could not be grouped');
+    const row = notice.getByTestId('set-aside').locator('tbody tr');
+    await hasText(row, 'prod Alertmanager (Tokyo)');
+    await hasText(row, 'SQLITE_CORRUPT: database disk image is malformed');
+    await fullPageShot(page, 'alerts-set-aside.png');
+    await row.getByRole('button', { name: 'Retry' }).click();
+    // Back in the queue, grouped at once: the notice goes, the group arrives.
+    await expect.poll(() => notice.count(), { timeout: 15_000 }).toBe(0);
+    await visible(page.getByTestId('alert-group-row').filter({ hasText: 'Replica lag above 30 s' }));
+    const audit = await db.selectFrom('audit_events').select('action').where('target_id', '=', 'set-aside-e2e').execute();
+    expect(audit).toEqual([{ action: 'alert_inbox.retry' }]);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

@@ -181,6 +181,13 @@ export interface AlertsOverview {
   inbox: { waitingAlerts: number; waitingRequests: number; oldestReceivedAt: string | null; setAside: number };
 }
 
+/** An accepted request grouping failed on again and again: kept until an admin retries or discards it. */
+export interface SetAsideRequest {
+  id: string; integrationId: string; integrationName: string | null; receivedAt: string; alertCount: number; error: string;
+}
+
+export interface SetAsideList { requests: SetAsideRequest[]; total: number }
+
 /** A silence: matching alerts do not page while it is active. */
 export interface Silence {
   id: string; matchers: Matcher[]; startsAt: string; endsAt: string; comment: string; createdBy: ActorRef | null;

@@ -7,7 +7,7 @@ import {
   AlertGroupDetailSchema, AlertGroupListQuery, AlertGroupListSchema, AlertGroupSummarySchema, AlertParams, AlertsOverviewSchema,
   AlertWithRawSchema, GroupIncidentSchema, GroupParams, IntegrationCreateSchema, IntegrationSchema, IntegrationUpdateSchema,
   IntegrationWithKeySchema, MaintenanceCreateSchema, MaintenanceSchema, RouteSchema, RoutesReplaceSchema, SilenceCreateSchema,
-  SilencePreviewSchema, SilenceSchema, SourceInfoSchema,
+  SetAsideListSchema, SetAsideRequestSchema, SilencePreviewSchema, SilenceSchema, SourceInfoSchema,
 } from './alerts.schema.js';
 import { registerAlertStream } from './alerts.stream.js';
 
@@ -96,6 +96,25 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async () => {
       const [overview, inbox] = await Promise.all([svc.overview(), ctx.ingestor.grouper.countWaiting()]);
       return { ...overview, inbox: { waitingAlerts: inbox.alerts, waitingRequests: inbox.requests, oldestReceivedAt: inbox.oldest, setAside: inbox.setAside } };
+    });
+
+    // ---- requests grouping gave up on ----
+    app.get('/alert-inbox/set-aside', {
+      ...viewer,
+      schema: { tags, summary: 'Accepted requests grouping failed on again and again, with the error', response: { 200: SetAsideListSchema } },
+    }, async () => ctx.setAside.list());
+
+    app.post('/alert-inbox/set-aside/:id/retry', {
+      ...admin,
+      schema: { tags, summary: 'Put a set-aside request back in the queue (grouped next)', params: Id, response: { 200: SetAsideRequestSchema } },
+    }, async (req) => ctx.setAside.retry(actorOf(req), req.params.id));
+
+    app.delete('/alert-inbox/set-aside/:id', {
+      ...admin,
+      schema: { tags, summary: 'Discard a set-aside request for good', params: Id, response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await ctx.setAside.discard(actorOf(req), req.params.id);
+      return reply.code(204).send(null);
     });
 
     app.get('/alert-groups/:id', {

@@ -185,8 +185,22 @@ export const AlertsOverviewSchema = z.object({
     waitingAlerts: z.number().describe('Alerts accepted (answered 2xx, stored) and not yet grouped: during a storm grouping runs behind acceptance'),
     waitingRequests: z.number(),
     oldestReceivedAt: z.string().nullable().describe('When the oldest of them was accepted'),
-    setAside: z.number().describe('Accepted requests grouping failed on again and again: kept in the inbox, not retried (see the server log)'),
+    setAside: z.number().describe('Accepted requests grouping failed on again and again: kept, not retried until an admin retries them (GET /alert-inbox/set-aside)'),
   }),
+});
+
+export const SetAsideRequestSchema = z.object({
+  id: z.string(),
+  integrationId: z.string(),
+  integrationName: z.string().nullable(),
+  receivedAt: z.string().describe('When it was accepted (answered 2xx)'),
+  alertCount: z.number(),
+  error: z.string().describe('Why grouping failed on it, the last time'),
+});
+
+export const SetAsideListSchema = z.object({
+  requests: z.array(SetAsideRequestSchema).describe('Oldest first; at most 100'),
+  total: z.number(),
 });
 
 export const GroupParams = z.strictObject({ id });

@@ -158,6 +158,36 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     expect((await post(good.key, webhook(['Later']))).status).toBe(202);
     await grouper().settled();
     expect(await groupsOf(good.id)).toHaveLength(3);
+
+    // People see it with its error; once the cause is gone, an admin puts it back and it is grouped.
+    const listed = await ts.call('GET', '/api/v1/alert-inbox/set-aside', { token: (await ts.user('viewer')).token });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ total: 1, requests: [{ id: kept[0]!.id, integrationId: bad.id, integrationName: 'poisoned', receivedAt: kept[0]!.received_at, alertCount: 1, error: 'cannot read this integration' }] });
+    const responder = await ts.user('responder');
+    expect((await ts.call('POST', `/api/v1/alert-inbox/set-aside/${kept[0]!.id}/retry`, { token: responder.token })).status).toBe(403);
+    const unknown = await ts.call('POST', '/api/v1/alert-inbox/set-aside/no-such-request/retry', { token: ts.admin.token, headers: { 'accept-language': 'ja' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ detail: '保留中のリクエスト no-such-request は存在しません' });
+    const retried = await ts.call('POST', `/api/v1/alert-inbox/set-aside/${kept[0]!.id}/retry`, { token: ts.admin.token });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ id: kept[0]!.id, alertCount: 1 });
+    await grouper().settled();
+    expect((await groupsOf(bad.id)).map((g) => g.title)).toEqual(['Poison is down']);
+    expect(await inbox()).toMatchObject({ waitingAlerts: 0, setAside: 0 });
+    expect((await ts.call('POST', `/api/v1/alert-inbox/set-aside/${kept[0]!.id}/retry`, { token: ts.admin.token })).status).toBe(404);
+
+    // Or discards it for good. Either way the audit log says who, and what the request was.
+    const { id: _seq, ...row } = kept[0]!;
+    await ctx.storage.db.insertInto('alert_inbox').values({ ...row, id: 'hopeless', error: 'still broken' }).execute();
+    expect((await ts.call('DELETE', '/api/v1/alert-inbox/set-aside/hopeless', { token: responder.token })).status).toBe(403);
+    expect((await ts.call('DELETE', '/api/v1/alert-inbox/set-aside/hopeless', { token: ts.admin.token })).status).toBe(204);
+    expect((await ts.call('DELETE', '/api/v1/alert-inbox/set-aside/hopeless', { token: ts.admin.token })).status).toBe(404);
+    expect((await ts.call('GET', '/api/v1/alert-inbox/set-aside', { token: ts.admin.token })).body).toEqual({ total: 0, requests: [] });
+    const audit = await ctx.storage.db.selectFrom('audit_events').select(['action', 'target_id', 'actor_id']).where('target_type', '=', 'alert_inbox').orderBy('at').execute();
+    expect(audit).toEqual([
+      { action: 'alert_inbox.retry', target_id: kept[0]!.id, actor_id: ts.admin.id },
+      { action: 'alert_inbox.discard', target_id: 'hopeless', actor_id: ts.admin.id },
+    ]);
   });
 
   it('waits out a failure before it has taken anything, and sets nothing aside for it', async () => {
@@ -185,6 +215,6 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     }
     expect(failures).toBeLessThan(0);
     expect((await groupsOf(good.id)).map((g) => g.title).sort()).toEqual(['One is down', 'Two is down']);
-    expect((await inbox()).setAside).toBe(1); // the poisoned request of the test before, nothing new
+    expect((await inbox()).setAside).toBe(0); // the test before retried or discarded its own; nothing new
   });
 });

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db, Storage } from '../../storage/db.js';
-import { countSetAside, fits, type AlertInbox, type InboxRow, type WaitingCount, type WaitingRow } from './inbox.js';
+import { countSetAside, fits, type AlertInbox, type InboxRow, type SetAsideRow, type WaitingCount, type WaitingRow } from './inbox.js';
 
 const CURSOR = 'inbox-file';
 
@@ -108,6 +108,8 @@ export class FileInbox implements AlertInbox {
   private seq = 0;
   private closing = false;
   private appliedTo = 0;
+  /** Requeues of set-aside requests, one after another. */
+  private requeueing: Promise<unknown> = Promise.resolve();
   /** Grouping's own connection to the file (WAL: reading never waits for the writer). */
   private reader: BetterSqlite3.Database | null = null;
 
@@ -217,6 +219,28 @@ export class FileInbox implements AlertInbox {
       await this.moveCursor(trx, seq);
     });
     this.committed();
+  }
+
+  /**
+   * Appended to the file again (durably), then taken out of the set-aside ones with `record`. One
+   * at a time on this node (SQLite has one), so two admins cannot both requeue it. A crash between
+   * the two steps leaves it both queued and set aside: grouping it twice repeats its alerts (counted
+   * as received again), and the set-aside copy can then be discarded.
+   */
+  async requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean> {
+    const turn = this.requeueing.then(async () => {
+      const still = await this.storage.db.selectFrom('alert_inbox').select('id').where('id', '=', row.id).where('error', 'is not', null).executeTakeFirst();
+      if (!still) return false;
+      const { error: _error, ...queued } = row;
+      await this.append([queued]);
+      await this.storage.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('alert_inbox').where('id', '=', row.id).execute();
+        await record(trx);
+      });
+      return true;
+    });
+    this.requeueing = turn.catch(() => false);
+    return turn;
   }
 
   async count(): Promise<WaitingCount> {

@@ -12,6 +12,8 @@ import { FileInbox } from './inbox-file.js';
 export type InboxRow = Omit<AlertInboxTable, 'error' | 'seq'>;
 /** A stored request with its place in the inbox's order. */
 export type WaitingRow = InboxRow & { seq: number };
+/** A request grouping gave up on, with the error it failed with (kept in the main database on both kinds). */
+export type SetAsideRow = InboxRow & { error: string };
 
 export interface WaitingCount {
   requests: number;
@@ -41,6 +43,11 @@ export interface AlertInbox {
   committed(): void;
   /** Keeps `row` (the head) with its error and takes it out of the queue. */
   setAside(row: WaitingRow, error: string): Promise<void>;
+  /**
+   * Puts a set-aside request back in the queue, to be grouped next; `record` runs in the transaction
+   * that takes it out of the set-aside ones (the audit entry). False when it is no longer set aside.
+   */
+  requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean>;
   count(): Promise<WaitingCount>;
   close(): Promise<void>;
 }
@@ -66,6 +73,30 @@ export function fits(sizes: { alert_count: number }[], maxAlerts: number): numbe
 export async function countSetAside(db: Db): Promise<number> {
   const row = await db.selectFrom('alert_inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('error', 'is not', null).executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The oldest `limit` requests set aside. */
+export async function listSetAside(db: Db, limit: number): Promise<SetAsideRow[]> {
+  const rows = await db.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json', 'error'])
+    .where('error', 'is not', null).orderBy('received_at').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ ...r, error: r.error! }));
+}
+
+/** One set-aside request, or undefined. */
+export async function findSetAside(db: Db, id: string): Promise<SetAsideRow | undefined> {
+  const r = await db.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json', 'error'])
+    .where('id', '=', id).where('error', 'is not', null).executeTakeFirst();
+  return r ? { ...r, error: r.error! } : undefined;
+}
+
+/** Deletes a set-aside request for good, `record` in the same transaction; false when it is no longer set aside. */
+export async function discardSetAside(db: Db, id: string, record: (trx: Db) => Promise<void>): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const res = await trx.deleteFrom('alert_inbox').where('id', '=', id).where('error', 'is not', null).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) return false;
+    await record(trx);
+    return true;
+  });
 }
 
 /** The alert_inbox table: every node of a PostgreSQL cluster appends to it and groups from it. */
@@ -98,6 +129,16 @@ export class TableInbox implements AlertInbox {
 
   async setAside(row: WaitingRow, error: string): Promise<void> {
     await this.storage.db.updateTable('alert_inbox').set({ error }).where('id', '=', row.id).execute();
+  }
+
+  /** It keeps its place (`seq`), which is before everything waiting now: it is grouped next. */
+  async requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean> {
+    return this.storage.db.transaction().execute(async (trx) => {
+      const res = await trx.updateTable('alert_inbox').set({ error: null }).where('id', '=', row.id).where('error', 'is not', null).executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      await record(trx);
+      return true;
+    });
   }
 
   async count(): Promise<WaitingCount> {

@@ -9,7 +9,7 @@ import { FormError, useAction } from '../components/form.js';
 import { tabListKeys } from '../components/tab-keys.js';
 import { useAlertsLive, useNow } from '../live.js';
 import { Link, navigate, useLocation } from '../router.js';
-import type { AlertGroupPage, AlertGroupSummary, AlertsOverview, Integration } from '../types.js';
+import type { AlertGroupPage, AlertGroupSummary, AlertsOverview, Integration, SetAsideList, SetAsideRequest } from '../types.js';
 import { LiveDot, ReadOnlyBadge } from './incident-list.js';
 
 const TABS = ['open', 'acknowledged', 'resolved', 'all'] as const;
@@ -128,7 +128,7 @@ export function AlertsPage() {
         {canAct ? null : <ReadOnlyBadge />}
       </div>
       {overview ? <OverviewCounts overview={overview} /> : null}
-      {overview ? <InboxNotice inbox={overview.inbox} /> : null}
+      {overview ? <InboxNotice inbox={overview.inbox} onChange={load} /> : null}
       {overview?.storm.active ? <StormBanner storm={overview.storm} active={filters.label} onPick={(label) => setFilters({ label: label ?? '' })} /> : null}
       <div className="tabs" role="tablist" aria-label={t('alerts.title')} onKeyDown={tabListKeys}>
         {TABS.map((s) => {
@@ -227,7 +227,7 @@ function GroupRow({ group: g, now, busy, act, onPick }: {
 }
 
 /** Shown when grouping runs noticeably behind acceptance (a storm), or gave up on a request. */
-function InboxNotice({ inbox }: { inbox: AlertsOverview['inbox'] }) {
+function InboxNotice({ inbox, onChange }: { inbox: AlertsOverview['inbox']; onChange: () => void }) {
   const { t, fmt } = useApp();
   const now = useNow(5_000);
   const behind = inbox.oldestReceivedAt !== null && now - Date.parse(inbox.oldestReceivedAt) > INBOX_NOTICE_MS;
@@ -235,8 +235,60 @@ function InboxNotice({ inbox }: { inbox: AlertsOverview['inbox'] }) {
   return (
     <div className="inbox-notice" role="status" data-testid="inbox-notice">
       {behind ? <p>{t('alerts.inbox.waiting', { n: fmt.number(inbox.waitingAlerts), ago: fmt.ago(inbox.oldestReceivedAt!, now) })}</p> : null}
-      {inbox.setAside ? <p className="form-error">{t('alerts.inbox.setAside', { n: fmt.number(inbox.setAside) })}</p> : null}
+      {inbox.setAside ? <SetAsideRequests count={inbox.setAside} onChange={onChange} /> : null}
     </div>
+  );
+}
+
+/** Requests grouping gave up on, with the error; an admin retries each once the cause is fixed, or discards it. */
+function SetAsideRequests({ count, onChange }: { count: number; onChange: () => void }) {
+  const { t, fmt, user } = useApp();
+  const [list, setList] = useState<SetAsideList | null>(null);
+  const { busy, error, run } = useAction();
+  useEffect(() => {
+    let live = true;
+    api<SetAsideList>('GET', '/alert-inbox/set-aside').then((l) => { if (live) setList(l); }, () => {});
+    return () => { live = false; };
+  }, [count]);
+  const act = (r: SetAsideRequest, what: 'retry' | 'discard') => run(async () => {
+    if (what === 'discard' && !window.confirm(t('alerts.setAside.discardConfirm', { n: fmt.number(r.alertCount) }))) return;
+    if (what === 'retry') await api('POST', `/alert-inbox/set-aside/${encodeURIComponent(r.id)}/retry`);
+    else await api('DELETE', `/alert-inbox/set-aside/${encodeURIComponent(r.id)}`);
+    onChange();
+  });
+  return (
+    <>
+      <p className="form-error">{t(user.role === 'admin' ? 'alerts.inbox.setAsideAdmin' : 'alerts.inbox.setAside', { n: fmt.number(count) })}</p>
+      <FormError error={error} />
+      {list && list.requests.length ? (
+        <table className="set-aside" data-testid="set-aside">
+          <thead>
+            <tr>
+              <th scope="col">{t('alerts.setAside.received')}</th><th scope="col">{t('alerts.setAside.integration')}</th>
+              <th scope="col" className="num">{t('alerts.setAside.alerts')}</th><th scope="col">{t('alerts.setAside.error')}</th>
+              {user.role === 'admin' ? <th scope="col"><span className="sr-only">{t('alerts.colActions')}</span></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {list.requests.map((r) => (
+              <tr key={r.id}>
+                <td className="nowrap"><time dateTime={r.receivedAt}>{fmt.dateTime(r.receivedAt)}</time></td>
+                <td>{r.integrationName ?? r.integrationId}</td>
+                <td className="num">{fmt.number(r.alertCount)}</td>
+                <td><code>{r.error}</code></td>
+                {user.role === 'admin' ? (
+                  <td className="row-actions nowrap">
+                    <button type="button" className="small-button" disabled={busy} onClick={() => void act(r, 'retry')}>{t('alerts.setAside.retry')}</button>
+                    <button type="button" className="small-button danger" disabled={busy} onClick={() => void act(r, 'discard')}>{t('alerts.setAside.discard')}</button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {list && list.total > list.requests.length ? <p className="muted">{t('alerts.setAside.more', { n: fmt.number(list.total - list.requests.length) })}</p> : null}
+    </>
   );
 }
 
