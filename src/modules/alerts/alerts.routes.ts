@@ -106,7 +106,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post('/alert-inbox/set-aside/:id/retry', {
       ...admin,
-      schema: { tags, summary: 'Put a set-aside request back in the queue (grouped next)', params: Id, response: { 200: SetAsideRequestSchema } },
+      schema: { tags, summary: 'Put a set-aside request back in the queue; it is set aside again if it fails again', params: Id, response: { 200: SetAsideRequestSchema } },
     }, async (req) => ctx.setAside.retry(actorOf(req), req.params.id));
 
     app.delete('/alert-inbox/set-aside/:id', {

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
 import { AlertGrouper } from './grouper.js';
+import { SOURCES } from '../../plugins/registry.js';
+import { parseRequest } from './parse.js';
+import { SetAsideRequests } from './set-aside.js';
 
 /** An Alertmanager webhook carrying one alert per name. */
 function webhook(names: string[], status: 'firing' | 'resolved' = 'firing') {
@@ -104,6 +107,42 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     expect(Date.parse(group.resolvedAt)).toBeLessThan(groupedFrom!);
   });
 
+  it('never moves times backwards for a request applied late, and reopens only within the hour before it', async () => {
+    const { id } = await integration('late-and-old');
+    const requestOf = async (rowId: string, receivedAt: string, names: string[], status: 'firing' | 'resolved' = 'firing') => {
+      const parsed = await parseRequest(SOURCES.alertmanager, { headers: {}, rawBody: JSON.stringify(webhook(names, status)), receivedAt: new Date(receivedAt) },
+        { config: {}, integrationId: id, fetchText: () => Promise.reject(new Error('no fetching')) });
+      if (parsed.kind !== 'alerts') throw new Error(parsed.kind);
+      return { id: rowId, integration_id: id, received_at: receivedAt, message_id: null, alert_count: parsed.count, alerts_json: parsed.alertsJson };
+    };
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    await grouper().stop();
+    try {
+      // Applied in this order (a retried request, or another node's clock, can be older than the one before it).
+      await grouper().inbox.append([
+        await requestOf('r1', ago(1), ['Steady']),
+        await requestOf('r2', ago(30), ['Steady']),
+        await requestOf('r3', ago(180), ['Flappy']),
+        await requestOf('r4', ago(179), ['Flappy'], 'resolved'),
+        await requestOf('r5', ago(2), ['Flappy']),
+      ]);
+    } finally {
+      await grouper().start();
+    }
+    await grouper().settled();
+    const groups = (await ts.call('GET', `/api/v1/alert-groups?status=all&integrationId=${id}`, { token: ts.admin.token })).body.groups as
+      { title: string; status: string; createdAt: string; lastAlertAt: string }[];
+    const steady = groups.find((g) => g.title === 'Steady is down')!;
+    // Created by the newer request; the older one applied after it does not take its last alert back.
+    expect(steady.lastAlertAt).toBe(steady.createdAt);
+    expect(Date.parse(steady.lastAlertAt)).toBeGreaterThan(Date.now() - 5 * 60_000);
+    // Resolved almost three hours before the next firing: that starts a new group, it does not reopen the old one.
+    const flappy = groups.filter((g) => g.title === 'Flappy is down').map((g) => g.status).sort();
+    expect(flappy).toEqual(['resolved', 'triggered']);
+    const integrationRow = (await ts.call('GET', `/api/v1/integrations/${id}`, { token: ts.admin.token })).body as { lastReceivedAt: string };
+    expect(Date.parse(integrationRow.lastReceivedAt)).toBeGreaterThan(Date.now() - 5 * 60_000);
+  });
+
   it('turns senders away with 429 and Retry-After while too many accepted alerts wait, storing nothing of theirs', async () => {
     const { id, key } = await integration('full');
     await grouper().stop();
@@ -159,6 +198,30 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     await grouper().settled();
     expect(await groupsOf(good.id)).toHaveLength(3);
 
+    // Retried while the cause is still there, it is set aside again at its first failure alone,
+    // rather than holding up the queue for the minute a request gets otherwise.
+    const patient = new AlertGrouper({
+      storage: ctx.storage, inbox: grouper().inbox, maxWaiting: 1000, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
+      integrations: async (db, ids) => {
+        if (ids.includes(bad.id)) throw new Error('cannot read this integration');
+        return ctx.integrations.groupingById(db, ids);
+      },
+      tuning: { retryBaseMs: 1, maxAttempts: 5, setAsideAfterMs: 60_000 },
+    });
+    await grouper().stop();
+    try {
+      await patient.start();
+      const admin = { type: 'user' as const, userId: ts.admin.id, name: 'Admin', role: 'admin' as const };
+      await new SetAsideRequests(ctx.storage, patient).retry(admin, kept[0]!.id);
+      expect((await post(good.key, webhook(['Behind']))).status).toBe(202);
+      await patient.settled(5_000);
+    } finally {
+      await patient.stop();
+      await grouper().start();
+    }
+    expect(await inbox()).toMatchObject({ waitingAlerts: 0, setAside: 1 });
+    expect((await groupsOf(good.id)).map((g) => g.title)).toContain('Behind is down');
+
     // People see it with its error; once the cause is gone, an admin puts it back and it is grouped.
     const listed = await ts.call('GET', '/api/v1/alert-inbox/set-aside', { token: (await ts.user('viewer')).token });
     expect(listed.status).toBe(200);
@@ -177,7 +240,7 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     expect((await ts.call('POST', `/api/v1/alert-inbox/set-aside/${kept[0]!.id}/retry`, { token: ts.admin.token })).status).toBe(404);
 
     // Or discards it for good. Either way the audit log says who, and what the request was.
-    const { id: _seq, ...row } = kept[0]!;
+    const { id: _id, seq: _seq, ...row } = kept[0]!;
     await ctx.storage.db.insertInto('alert_inbox').values({ ...row, id: 'hopeless', error: 'still broken' }).execute();
     expect((await ts.call('DELETE', '/api/v1/alert-inbox/set-aside/hopeless', { token: responder.token })).status).toBe(403);
     expect((await ts.call('DELETE', '/api/v1/alert-inbox/set-aside/hopeless', { token: ts.admin.token })).status).toBe(204);
@@ -185,6 +248,7 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     expect((await ts.call('GET', '/api/v1/alert-inbox/set-aside', { token: ts.admin.token })).body).toEqual({ total: 0, requests: [] });
     const audit = await ctx.storage.db.selectFrom('audit_events').select(['action', 'target_id', 'actor_id']).where('target_type', '=', 'alert_inbox').orderBy('at').execute();
     expect(audit).toEqual([
+      { action: 'alert_inbox.retry', target_id: kept[0]!.id, actor_id: ts.admin.id },
       { action: 'alert_inbox.retry', target_id: kept[0]!.id, actor_id: ts.admin.id },
       { action: 'alert_inbox.discard', target_id: 'hopeless', actor_id: ts.admin.id },
     ]);

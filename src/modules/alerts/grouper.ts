@@ -98,6 +98,8 @@ export class AlertGrouper {
   /** After a failure: one request per transaction up to and including this one, to find the request that fails. */
   private singleThrough: number | null = null;
   private failures: { id: string; count: number; since: number } | null = null;
+  /** Set-aside requests an admin retried: set aside again at their first failure alone. */
+  private readonly retried = new Set<string>();
   private lastArrival = 0;
   private window = { start: performance.now(), count: 0, groupingMs: 0, rate: 0, used: 0 };
   private storm = false;
@@ -149,6 +151,12 @@ export class AlertGrouper {
       }
       this.wake = done;
     });
+  }
+
+  /** An admin is putting set-aside request `id` back in the queue (set-aside.ts). */
+  retrying(id: string): void {
+    if (this.retried.size >= 1000) this.retried.clear();
+    this.retried.add(id);
   }
 
   /** A request arrived at an ingest endpoint: while they keep coming, grouping yields most of the time to them. */
@@ -338,7 +346,9 @@ export class AlertGrouper {
     const f = this.failures?.id === id ? this.failures : { id, count: 0, since: Date.now() };
     f.count++;
     this.failures = f;
-    if (f.count < this.tuning.maxAttempts || Date.now() - f.since < this.tuning.setAsideAfterMs) {
+    // A request someone retried was set aside already: it does not get another minute of the queue.
+    const retried = this.retried.has(id);
+    if (!retried && (f.count < this.tuning.maxAttempts || Date.now() - f.since < this.tuning.setAsideAfterMs)) {
       this.deps.log.error({ err, request: id, attempts: f.count }, 'alert grouping failed on one request; retrying it');
       return false;
     }
@@ -350,6 +360,7 @@ export class AlertGrouper {
       return false;
     }
     this.failures = null;
+    this.retried.delete(id);
     this.pending = Math.max(0, this.pending - row.alert_count);
     this.stats.setAside++;
     this.deps.log.error({ err, request: id }, 'alert grouping failed on this request again and again; it is set aside in the inbox');

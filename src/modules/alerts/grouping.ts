@@ -33,6 +33,7 @@ export const FLAP_TRANSITIONS = 4;
 /** Adds a transition and drops those older than the window; returns the new list and whether it flaps. */
 export function recordTransition(transitions: string[], at: string): { transitions: string[]; flapping: boolean } {
   const since = Date.parse(at) - REOPEN_WINDOW_MS;
-  const kept = [...transitions.filter((t) => Date.parse(t) >= since), at].slice(-20);
+  // Sorted: a request applied late (a retry, another node's clock) may be older than the last transition.
+  const kept = [...transitions.filter((t) => Date.parse(t) >= since), at].sort().slice(-20);
   return { transitions: kept, flapping: kept.length >= FLAP_TRANSITIONS };
 }

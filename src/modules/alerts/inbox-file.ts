@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db, Storage } from '../../storage/db.js';
-import { countSetAside, fits, type AlertInbox, type InboxRow, type SetAsideRow, type WaitingCount, type WaitingRow } from './inbox.js';
+import { countSetAside, discardSetAside, fits, type AlertInbox, type InboxRow, type SetAsideRow, type WaitingCount, type WaitingRow } from './inbox.js';
 
 const CURSOR = 'inbox-file';
 
@@ -108,8 +108,8 @@ export class FileInbox implements AlertInbox {
   private seq = 0;
   private closing = false;
   private appliedTo = 0;
-  /** Requeues of set-aside requests, one after another. */
-  private requeueing: Promise<unknown> = Promise.resolve();
+  /** Requeues and discards of set-aside requests, one after another. */
+  private serial: Promise<unknown> = Promise.resolve();
   /** Grouping's own connection to the file (WAL: reading never waits for the writer). */
   private reader: BetterSqlite3.Database | null = null;
 
@@ -222,24 +222,40 @@ export class FileInbox implements AlertInbox {
   }
 
   /**
-   * Appended to the file again (durably), then taken out of the set-aside ones with `record`. One
-   * at a time on this node (SQLite has one), so two admins cannot both requeue it. A crash between
-   * the two steps leaves it both queued and set aside: grouping it twice repeats its alerts (counted
-   * as received again), and the set-aside copy can then be discarded.
+   * Appended to the file again (durably; it is grouped after what waits now), then taken out of the
+   * set-aside ones with `record`. Requeues and discards run one at a time on this node (SQLite has
+   * one), so a discard cannot slip between the two steps. A crash between them leaves it queued and
+   * still set aside; a retry then finds it in the file and does not append it twice.
    */
-  async requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean> {
-    const turn = this.requeueing.then(async () => {
-      const still = await this.storage.db.selectFrom('alert_inbox').select('id').where('id', '=', row.id).where('error', 'is not', null).executeTakeFirst();
-      if (!still) return false;
-      const { error: _error, ...queued } = row;
-      await this.append([queued]);
-      await this.storage.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('alert_inbox').where('id', '=', row.id).execute();
+  requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean> {
+    return this.oneAtATime(async () => {
+      if (!(await this.isSetAside(row.id))) return false;
+      const cursor = await this.cursor(this.storage.db);
+      const queued = this.reader!.prepare('SELECT 1 FROM alert_inbox WHERE id = ? AND seq > ?').get(row.id, cursor);
+      if (!queued) {
+        const { error: _error, ...request } = row;
+        await this.append([request]);
+      }
+      return this.storage.db.transaction().execute(async (trx) => {
+        const res = await trx.deleteFrom('alert_inbox').where('id', '=', row.id).where('error', 'is not', null).executeTakeFirst();
+        if (Number(res.numDeletedRows) === 0) return false;
         await record(trx);
+        return true;
       });
-      return true;
     });
-    this.requeueing = turn.catch(() => false);
+  }
+
+  discard(id: string, record: (trx: Db) => Promise<void>): Promise<boolean> {
+    return this.oneAtATime(() => discardSetAside(this.storage.db, id, record));
+  }
+
+  private async isSetAside(id: string): Promise<boolean> {
+    return Boolean(await this.storage.db.selectFrom('alert_inbox').select('id').where('id', '=', id).where('error', 'is not', null).executeTakeFirst());
+  }
+
+  private oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.serial.then(fn);
+    this.serial = turn.catch(() => undefined);
     return turn;
   }
 

@@ -48,6 +48,8 @@ export interface AlertInbox {
    * that takes it out of the set-aside ones (the audit entry). False when it is no longer set aside.
    */
   requeue(row: SetAsideRow, record: (trx: Db) => Promise<void>): Promise<boolean>;
+  /** Deletes a set-aside request for good, `record` in the same transaction; false when it is no longer set aside. */
+  discard(id: string, record: (trx: Db) => Promise<void>): Promise<boolean>;
   count(): Promise<WaitingCount>;
   close(): Promise<void>;
 }
@@ -129,6 +131,10 @@ export class TableInbox implements AlertInbox {
 
   async setAside(row: WaitingRow, error: string): Promise<void> {
     await this.storage.db.updateTable('alert_inbox').set({ error }).where('id', '=', row.id).execute();
+  }
+
+  discard(id: string, record: (trx: Db) => Promise<void>): Promise<boolean> {
+    return discardSetAside(this.storage.db, id, record);
   }
 
   /** It keeps its place (`seq`), which is before everything waiting now: it is grouped next. */

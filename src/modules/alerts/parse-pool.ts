@@ -20,7 +20,7 @@ export const MIN_WORKER_BODY_BYTES = 2048;
 const MAX_RESTART_DELAY_MS = 60_000;
 /**
  * A worker with this many requests waiting is busy: the next is parsed on the event loop instead
- * when the loop has time to spare (busy under LOOP_SPARE over the last LOOP_WINDOW_MS). At ten
+ * when the loop has time to spare (busy under LOOP_SPARE over its last window, see loopBusy). At ten
  * senders of 50-alert requests the loop was idle half the time while requests queued for the one
  * worker of a two-core machine (3.6 ms waiting for a 0.4 ms parse); sharing took 13% more alerts/s
  * at 10 senders and 14% more at 64. A loop busier than that leaves the workers everything.
@@ -155,7 +155,11 @@ export class ParsePool {
     return parsed;
   }
 
-  /** The event loop's utilisation over the last complete window. */
+  /**
+   * The event loop's utilisation over the last complete window: from one sample to the next, at
+   * least LOOP_WINDOW_MS apart (so after an idle spell the first window of a burst reads as idle,
+   * and the loop shares for at most that long before the burst shows).
+   */
   private loopBusy(): number {
     const now = performance.now();
     if (now - this.loop.at >= LOOP_WINDOW_MS) {

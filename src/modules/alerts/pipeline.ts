@@ -62,6 +62,12 @@ export interface BatchOutcome {
   declare: [string, string][];
 }
 
+/** The later of two times (ISO strings), treating null as "never". */
+const later = (a: string | null, b: string): string => (a !== null && a > b ? a : b);
+
+/** Entries that sum up several alerts are dated by the first of them; the others by the last. */
+const DATED_BY_FIRST: ReadonlySet<ActivityKind> = new Set(['alerts_fired', 'alerts_resolved']);
+
 /** A key within its integration. */
 const scoped = (key: string, integrationId: string) => `${integrationId}\u0000${key}`;
 
@@ -80,6 +86,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
 
   // Times are the requests' (when they were accepted), not this transaction's: during a storm
   // grouping runs minutes behind, and a group must still say when it fired, resolved and flapped.
+  // Suppression is decided now, though: a silence made during a storm covers what is still waiting.
   const earliest = live.reduce((min, i) => (i.receivedAt < min ? i.receivedAt : min), now);
   const recentSince = new Date(Date.parse(earliest) - REOPEN_WINDOW_MS).toISOString();
   // ---- load what the batch touches: the current alert per dedup key, and candidate groups ----
@@ -139,7 +146,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       activity.set(groupId, a);
     }
     const prev = a.times[kind];
-    if (prev === undefined || prev < at) a.times[kind] = at;
+    if (prev === undefined || (DATED_BY_FIRST.has(kind) ? at < prev : at > prev)) a.times[kind] = at;
     return a;
   };
 
@@ -148,16 +155,20 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     const grouped = groupLabels(alert.labels, integration.groupBy);
     const key = groupKey(grouped);
     const existingId = groupByKey.get(scoped(key, integration.id));
-    const existing = existingId ? groups.get(existingId) : undefined;
+    const found = existingId ? groups.get(existingId) : undefined;
+    // A group resolved more than the reopen window before this request stays resolved; a new one starts.
+    const existing = found && (found.status !== 'resolved' || Date.parse(found.resolved_at ?? at) >= Date.parse(at) - REOPEN_WINDOW_MS) ? found : undefined;
     if (existing) {
       if (existing.status === 'resolved') {
-        const t = recordTransition(JSON.parse(existing.transitions_json) as string[], at);
-        act(existing.id, 'reopened', at);
-        if (t.flapping && !existing.flapping) act(existing.id, 'flapping', at);
+        // Never before the resolve it undoes (a person may have resolved it after this request arrived).
+        const when = later(existing.resolved_at, at);
+        const t = recordTransition(JSON.parse(existing.transitions_json) as string[], when);
+        act(existing.id, 'reopened', when);
+        if (t.flapping && !existing.flapping) act(existing.id, 'flapping', when);
         Object.assign(existing, {
           status: 'triggered', resolved_at: null, resolved_by: null, acknowledged_at: null, acknowledged_by: null,
           transitions_json: JSON.stringify(t.transitions), flapping: t.flapping ? 1 : 0,
-          suppressed_by: env.suppression(alert.labels, integration.id, existing.service, at),
+          suppressed_by: env.suppression(alert.labels, integration.id, existing.service, now),
         });
         dirtyGroups.add(existing.id);
       }
@@ -169,7 +180,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       id: newId(), integration_id: integration.id, group_key: key, group_labels_json: JSON.stringify(grouped), labels_json: JSON.stringify(alert.labels),
       title: alert.title, status: 'triggered', severity: alert.severity, route_id: route?.id ?? null, service,
       escalation_policy: route?.escalationPolicy ?? null, incident_id: null,
-      suppressed_by: env.suppression(alert.labels, integration.id, service, at), flapping: 0,
+      suppressed_by: env.suppression(alert.labels, integration.id, service, now), flapping: 0,
       transitions_json: JSON.stringify([at]), alert_count: 0, firing_count: 0, created_at: at, last_alert_at: at,
       acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now,
     };
@@ -190,7 +201,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       const raw = JSON.stringify(alert.raw ?? null);
       if (alert.status === 'firing') {
         if (existing && existing.status === 'firing') {
-          existing.last_received_at = item.receivedAt;
+          existing.last_received_at = later(existing.last_received_at, at);
           existing.receive_count++;
           if (!alert.partial) {
             Object.assign(existing, {
@@ -201,7 +212,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
           if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
           const g = groups.get(existing.group_id);
           if (g) {
-            g.last_alert_at = at;
+            g.last_alert_at = later(g.last_alert_at, at);
             if (!alert.partial) g.severity = worse(g.severity as AlertSeverity, alert.severity);
             if (alert.acknowledge && g.status === 'triggered') {
               Object.assign(g, { status: 'acknowledged', acknowledged_at: at, acknowledged_by: null });
@@ -218,13 +229,13 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
           title: alert.title, description: alert.description, labels_json: JSON.stringify(alert.labels),
           annotations_json: JSON.stringify(alert.annotations), links_json: JSON.stringify(alert.links), starts_at: alert.startsAt,
           ends_at: alert.endsAt, first_received_at: item.receivedAt, last_received_at: item.receivedAt, resolved_at: null, receive_count: 1,
-          silenced_by: env.suppression(alert.labels, integration.id, g.service, at), raw_json: raw,
+          silenced_by: env.suppression(alert.labels, integration.id, g.service, now), raw_json: raw,
         };
         newAlerts.set(row.id, row);
         current.set(k, row);
         g.alert_count++;
         g.firing_count++;
-        g.last_alert_at = at;
+        g.last_alert_at = later(g.last_alert_at, at);
         g.severity = worse(g.severity as AlertSeverity, alert.severity);
         dirtyGroups.add(g.id);
         const a = act(g.id, 'alerts_fired', at);
@@ -232,7 +243,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
         if (a.titles.length < 3) a.titles.push(alert.title);
       } else {
         if (!existing) continue; // resolved before we ever saw it fire: nothing to page about, nothing to keep
-        existing.last_received_at = item.receivedAt;
+        existing.last_received_at = later(existing.last_received_at, at);
         if (!newAlerts.has(existing.id)) dirtyAlerts.set(existing.id, existing);
         if (existing.status !== 'firing') continue;
         Object.assign(existing, { status: 'resolved', resolved_at: at, ends_at: alert.endsAt ?? at, receive_count: existing.receive_count + 1 });
@@ -240,7 +251,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
         const g = groups.get(existing.group_id);
         if (!g) continue;
         g.firing_count = Math.max(0, g.firing_count - 1);
-        g.last_alert_at = at;
+        g.last_alert_at = later(g.last_alert_at, at);
         act(g.id, 'alerts_resolved', at).resolved++;
         if (g.firing_count === 0 && g.status !== 'resolved') {
           const t = recordTransition(JSON.parse(g.transitions_json) as string[], at);
@@ -293,7 +304,8 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   const lastReceived = new Map<string, string>();
   for (const i of live) if ((lastReceived.get(i.integration.id) ?? '') < i.receivedAt) lastReceived.set(i.integration.id, i.receivedAt);
   for (const [id, at] of lastReceived) {
-    await trx.updateTable('integrations').set({ last_received_at: at }).where('id', '=', id).execute();
+    await trx.updateTable('integrations').set({ last_received_at: at }).where('id', '=', id)
+      .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', at)])).execute();
   }
   return { changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
 }

@@ -7,7 +7,7 @@ import type { Db, Storage } from '../../storage/db.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { HttpProblem, problems } from '../../server/problem.js';
 import type { AlertGrouper } from './grouper.js';
-import { discardSetAside, findSetAside, listSetAside, type SetAsideRow } from './inbox.js';
+import { countSetAside, findSetAside, listSetAside, type SetAsideRow } from './inbox.js';
 
 /** The most listed at once: more means something is wrong with every request, which the first ones show. */
 export const SET_ASIDE_LIST_LIMIT = 100;
@@ -26,31 +26,35 @@ export class SetAsideRequests {
 
   /** The oldest set-aside requests, and how many there are in all. */
   async list(): Promise<{ requests: SetAsideRequest[]; total: number }> {
-    const [rows, count] = await Promise.all([listSetAside(this.storage.db, SET_ASIDE_LIST_LIMIT), this.grouper.countWaiting()]);
-    const ids = [...new Set(rows.map((r) => r.integration_id))];
-    const names = new Map(ids.length === 0 ? [] : (await this.storage.db.selectFrom('integrations').select(['id', 'name']).where('id', 'in', ids).execute()).map((i) => [i.id, i.name]));
-    return {
-      total: count.setAside,
-      requests: rows.map((r) => ({
-        id: r.id, integrationId: r.integration_id, integrationName: names.get(r.integration_id) ?? null,
-        receivedAt: r.received_at, alertCount: r.alert_count, error: r.error,
-      })),
-    };
+    const [rows, total] = await Promise.all([listSetAside(this.storage.db, SET_ASIDE_LIST_LIMIT), countSetAside(this.storage.db)]);
+    const names = await this.integrationNames(rows);
+    return { total, requests: rows.map((r) => this.view(r, names)) };
   }
 
-  /** Back in the queue, grouped next; the grouper is woken for it. */
+  /**
+   * Back in the queue (PostgreSQL: grouped next; SQLite: after what waits now); the grouper is woken
+   * for it, and sets it aside again at its first failure rather than holding up the queue a minute.
+   */
   async retry(actor: Actor, id: string): Promise<SetAsideRequest> {
     const row = await this.find(id);
+    this.grouper.retrying(row.id);
     const done = await this.grouper.inbox.requeue(row, (trx) => this.audit(trx, actor, 'alert_inbox.retry', row));
     if (!done) throw gone(id);
     this.grouper.accepted(row.alert_count);
-    return this.view(row);
+    return this.view(row, await this.integrationNames([row]));
   }
 
   /** Deleted for good: its alerts are never grouped. */
   async discard(actor: Actor, id: string): Promise<void> {
     const row = await this.find(id);
-    if (!(await discardSetAside(this.storage.db, id, (trx) => this.audit(trx, actor, 'alert_inbox.discard', row)))) throw gone(id);
+    if (!(await this.grouper.inbox.discard(id, (trx) => this.audit(trx, actor, 'alert_inbox.discard', row)))) throw gone(id);
+  }
+
+  private async integrationNames(rows: SetAsideRow[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.map((r) => r.integration_id))];
+    if (ids.length === 0) return new Map();
+    const found = await this.storage.db.selectFrom('integrations').select(['id', 'name']).where('id', 'in', ids).execute();
+    return new Map(found.map((i) => [i.id, i.name]));
   }
 
   private async find(id: string): Promise<SetAsideRow> {
@@ -67,8 +71,11 @@ export class SetAsideRequests {
     });
   }
 
-  private view(r: SetAsideRow): SetAsideRequest {
-    return { id: r.id, integrationId: r.integration_id, integrationName: null, receivedAt: r.received_at, alertCount: r.alert_count, error: r.error };
+  private view(r: SetAsideRow, names: Map<string, string>): SetAsideRequest {
+    return {
+      id: r.id, integrationId: r.integration_id, integrationName: names.get(r.integration_id) ?? null,
+      receivedAt: r.received_at, alertCount: r.alert_count, error: r.error,
+    };
   }
 }
 
