@@ -168,15 +168,16 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
     const bad = await integration('poisoned');
     const ctx = ts.server.ctx;
     await grouper().stop();
-    const picky = new AlertGrouper({
+    /** A grouper that fails on the poisoned integration's requests, as on anything in one request's content. */
+    const failingOnPoison = (tuning: { retryBaseMs: number; maxAttempts: number; setAsideAfterMs: number }) => new AlertGrouper({
       storage: ctx.storage, inbox: grouper().inbox, maxWaiting: 1000, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
-      // Stands in for anything that fails on one request's content: here, reading its integration.
       integrations: async (db, ids) => {
         if (ids.includes(bad.id)) throw new Error('cannot read this integration');
         return ctx.integrations.groupingById(db, ids);
       },
-      tuning: { retryBaseMs: 1, maxAttempts: 3, setAsideAfterMs: 0 },
+      tuning,
     });
+    const picky = failingOnPoison({ retryBaseMs: 1, maxAttempts: 3, setAsideAfterMs: 0 });
     try {
       expect((await post(good.key, webhook(['Before']))).status).toBe(202);
       expect((await post(bad.key, webhook(['Poison']))).status).toBe(202);
@@ -200,14 +201,7 @@ describe.each(DATABASE_KINDS)('alert inbox and grouping (%s)', (kind) => {
 
     // Retried while the cause is still there, it is set aside again at its first failure alone,
     // rather than holding up the queue for the minute a request gets otherwise.
-    const patient = new AlertGrouper({
-      storage: ctx.storage, inbox: grouper().inbox, maxWaiting: 1000, bus: ctx.bus, log: ctx.log, env: () => ctx.alerts.pipelineEnv(), afterCommit: (o) => ctx.alerts.afterIngest(o),
-      integrations: async (db, ids) => {
-        if (ids.includes(bad.id)) throw new Error('cannot read this integration');
-        return ctx.integrations.groupingById(db, ids);
-      },
-      tuning: { retryBaseMs: 1, maxAttempts: 5, setAsideAfterMs: 60_000 },
-    });
+    const patient = failingOnPoison({ retryBaseMs: 1, maxAttempts: 5, setAsideAfterMs: 60_000 });
     await grouper().stop();
     try {
       await patient.start();
