@@ -77,9 +77,12 @@ export async function countSetAside(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** A set-aside request without its alerts (up to 512 KB each), for listing. */
+export type SetAsideSummary = Omit<SetAsideRow, 'alerts_json'>;
+
 /** The oldest `limit` requests set aside. */
-export async function listSetAside(db: Db, limit: number): Promise<SetAsideRow[]> {
-  const rows = await db.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'alerts_json', 'error'])
+export async function listSetAside(db: Db, limit: number): Promise<SetAsideSummary[]> {
+  const rows = await db.selectFrom('alert_inbox').select(['id', 'integration_id', 'received_at', 'message_id', 'alert_count', 'error'])
     .where('error', 'is not', null).orderBy('received_at').orderBy('id').limit(limit).execute();
   return rows.map((r) => ({ ...r, error: r.error! }));
 }

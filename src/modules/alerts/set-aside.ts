@@ -7,7 +7,7 @@ import type { Db, Storage } from '../../storage/db.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { HttpProblem, problems } from '../../server/problem.js';
 import type { AlertGrouper } from './grouper.js';
-import { countSetAside, findSetAside, listSetAside, type SetAsideRow } from './inbox.js';
+import { countSetAside, findSetAside, listSetAside, type SetAsideRow, type SetAsideSummary } from './inbox.js';
 
 /** The most listed at once: more means something is wrong with every request, which the first ones show. */
 export const SET_ASIDE_LIST_LIMIT = 100;
@@ -50,7 +50,7 @@ export class SetAsideRequests {
     if (!(await this.grouper.inbox.discard(id, (trx) => this.audit(trx, actor, 'alert_inbox.discard', row)))) throw gone(id);
   }
 
-  private async integrationNames(rows: SetAsideRow[]): Promise<Map<string, string>> {
+  private async integrationNames(rows: SetAsideSummary[]): Promise<Map<string, string>> {
     const ids = [...new Set(rows.map((r) => r.integration_id))];
     if (ids.length === 0) return new Map();
     const found = await this.storage.db.selectFrom('integrations').select(['id', 'name']).where('id', 'in', ids).execute();
@@ -71,7 +71,7 @@ export class SetAsideRequests {
     });
   }
 
-  private view(r: SetAsideRow, names: Map<string, string>): SetAsideRequest {
+  private view(r: SetAsideSummary, names: Map<string, string>): SetAsideRequest {
     return {
       id: r.id, integrationId: r.integration_id, integrationName: names.get(r.integration_id) ?? null,
       receivedAt: r.received_at, alertCount: r.alert_count, error: r.error,
