@@ -236,12 +236,8 @@ export class FileInbox implements AlertInbox {
         const { error: _error, ...request } = row;
         await this.append([request]);
       }
-      return this.storage.db.transaction().execute(async (trx) => {
-        const res = await trx.deleteFrom('alert_inbox').where('id', '=', row.id).where('error', 'is not', null).executeTakeFirst();
-        if (Number(res.numDeletedRows) === 0) return false;
-        await record(trx);
-        return true;
-      });
+      // Out of the set-aside ones: the same delete as a discard, audited as the retry it is.
+      return discardSetAside(this.storage.db, row.id, record);
     });
   }
 

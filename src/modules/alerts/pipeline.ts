@@ -302,7 +302,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   }
   await bulkInsert(trx, dialect, 'alert_group_events', events);
   const lastReceived = new Map<string, string>();
-  for (const i of live) if ((lastReceived.get(i.integration.id) ?? '') < i.receivedAt) lastReceived.set(i.integration.id, i.receivedAt);
+  for (const i of live) lastReceived.set(i.integration.id, later(lastReceived.get(i.integration.id) ?? null, i.receivedAt));
   for (const [id, at] of lastReceived) {
     await trx.updateTable('integrations').set({ last_received_at: at }).where('id', '=', id)
       .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', at)])).execute();

@@ -10,7 +10,7 @@ import type { AlertGrouper } from './grouper.js';
 import { countSetAside, findSetAside, listSetAside, type SetAsideRow, type SetAsideSummary } from './inbox.js';
 
 /** The most listed at once: more means something is wrong with every request, which the first ones show. */
-export const SET_ASIDE_LIST_LIMIT = 100;
+const SET_ASIDE_LIST_LIMIT = 100;
 
 export interface SetAsideRequest {
   id: string;
