@@ -210,20 +210,22 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
     }
   });
 
-  // PostgreSQL inserts a few rows as a VALUES list and more as arrays (bulk.ts): both ways, odd text intact.
-  it.each([['a few rows', 1], ['many rows', 3]] as const)('bulk-writes and finds by key values that PostgreSQL array literals must escape (%s)', async (_how, copies) => {
+  // PostgreSQL inserts a few rows or rows of large text as a VALUES list, many short rows as arrays
+  // (bulk.ts): every way, odd text intact.
+  it.each([['a few rows', 1, 0], ['many short rows', 3, 0], ['many rows of large text', 3, 20_000]] as const)('bulk-writes and finds by key values that PostgreSQL array literals must escape (%s)', async (_how, copies, padding) => {
     const now = nowIso();
     const integrationId = await bulkIntegration(now);
     const odd = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"q"', 'back\\slash', 'trailing\\', "it's", '日本語', 'tab\tnl\n'];
     const keys = Array.from({ length: copies }, (_, c) => odd.map((k) => (c ? `${c}${k}` : k))).flat();
-    const groups = keys.map((key) => groupRow(integrationId, now, { group_key: key, group_labels_json: JSON.stringify({ key }), title: key }));
+    const pad = '"\\{},'.repeat(padding / 5);
+    const groups = keys.map((key) => groupRow(integrationId, now, { group_key: key, group_labels_json: JSON.stringify({ key, pad }), title: key }));
     await bulkInsert(storage.db, storage.dialect, 'alert_groups', groups);
     await bulkUpdate(storage.db, storage.dialect, 'alert_groups', 'id', ['title', 'firing_count'],
       groups.map((g) => ({ ...g, title: `${g.title}!`, firing_count: 0 })));
     const found = await storage.db.selectFrom('alert_groups').selectAll()
       .where('integration_id', '=', integrationId).where(keyIn(storage.dialect, 'group_key', [...keys, 'absent'])).execute();
     expect(found.map((g) => g.group_key).sort()).toEqual([...keys].sort());
-    expect(found.every((g) => g.title === `${g.group_key}!` && Number(g.firing_count) === 0 && g.group_labels_json === JSON.stringify({ key: g.group_key }))).toBe(true);
+    expect(found.every((g) => g.title === `${g.group_key}!` && Number(g.firing_count) === 0 && g.group_labels_json === JSON.stringify({ key: g.group_key, pad }))).toBe(true);
     const none = await storage.db.selectFrom('alert_groups').select('id').where(keyIn(storage.dialect, 'group_key', ['{NULL}'])).execute();
     expect(none).toEqual([]);
     const many = Array.from({ length: 401 }, (_, i) => `k${i}`);
