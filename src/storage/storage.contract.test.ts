@@ -1,5 +1,6 @@
 // The storage contract: every repo behaves the same on SQLite and PostgreSQL.
 import { sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../test/support/databases.js';
 import { JobQueue } from '../jobs/queue.js';
@@ -9,6 +10,7 @@ import { listAuditEvents } from '../modules/audit/audit.repo.js';
 import * as incidents from '../modules/incidents/incidents.repo.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId, nowIso } from '../shared/ids.js';
+import { StatisticsKeeper } from './analyze.js';
 import { bulkInsert, bulkUpdate, keyChunks, keyIn } from './bulk.js';
 import { openStorage, type Storage } from './db.js';
 import { migrateToLatest } from './migrate.js';
@@ -46,6 +48,30 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
   it('migrates idempotently: running the migrations again changes nothing', async () => {
     await migrateToLatest(storage.db, storage.dialect);
     expect(await accounts.countUsers(storage.db)).toBe(1);
+  });
+
+  it.runIf(kind === 'postgres')('refreshes table statistics as the tables grow: after 10k rows, then each time they have doubled (PostgreSQL)', async () => {
+    await sql`CREATE TABLE stats_probe (n integer)`.execute(storage.db);
+    const rows = async () => Number((await sql<{ r: number }>`SELECT reltuples::float8 AS r FROM pg_class WHERE oid = 'stats_probe'::regclass`.execute(storage.db)).rows[0]!.r);
+    const add = (n: number) => sql`INSERT INTO stats_probe SELECT generate_series(1, ${n})`.execute(storage.db);
+    const keeper = new StatisticsKeeper(storage.db, ['stats_probe'], pino({ level: 'silent' }));
+    await add(20_000);
+    keeper.wrote(9_999);
+    await keeper.settled();
+    expect(await rows()).toBe(-1); // never analyzed
+    keeper.wrote(1);
+    await keeper.settled();
+    // ANALYZE estimates from a sample: close to, not always exactly, the count.
+    expect(await rows()).toBeCloseTo(20_000, -3);
+    await add(15_000);
+    keeper.wrote(15_000); // not yet doubled
+    await keeper.settled();
+    expect(await rows()).toBeCloseTo(20_000, -3);
+    await add(5_000);
+    keeper.wrote(5_000);
+    await keeper.settled();
+    expect(await rows()).toBeCloseTo(40_000, -3);
+    await sql`DROP TABLE stats_probe`.execute(storage.db);
   });
 
   it.runIf(kind === 'postgres')('compresses the inbox\'s requests with lz4 where the server has it (PostgreSQL)', async () => {

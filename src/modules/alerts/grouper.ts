@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../server/event-bus.js';
 import { nowIso } from '../../shared/ids.js';
 import type { Db, Storage } from '../../storage/db.js';
+import { StatisticsKeeper } from '../../storage/analyze.js';
 import { JobQueue } from '../../jobs/queue.js';
 import type { NormalizedAlert } from '../../plugins/source.js';
 import type { AlertInbox, WaitingCount, WaitingRow } from './inbox.js';
@@ -114,9 +115,12 @@ export class AlertGrouper {
   readonly stats = { chunks: 0, requests: 0, alerts: 0, setAside: 0, lagMs: 0 };
 
   private readonly tuning: Tuning;
+  private readonly statistics: StatisticsKeeper | null;
 
   constructor(private readonly deps: GrouperDeps) {
     this.jobs = new JobQueue(deps.storage);
+    // The dedup and group lookups are planned from these tables' statistics (storage/analyze.ts).
+    this.statistics = deps.storage.dialect === 'postgres' ? new StatisticsKeeper(deps.storage.db, ['alerts', 'alert_groups'], deps.log) : null;
     this.tuning = { ...TUNING, ...deps.tuning };
   }
 
@@ -138,6 +142,7 @@ export class AlertGrouper {
     this.timer = null;
     this.wake?.();
     await this.loop;
+    await this.statistics?.settled();
   }
 
   /** Waits `ms`, or less if the grouper is stopped meanwhile. */
@@ -319,6 +324,7 @@ export class AlertGrouper {
     if (outcome.changedGroups.length) {
       this.deps.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: outcome.changedGroups.slice(0, 100), count: outcome.changedGroups.length } });
     }
+    this.statistics?.wrote(outcome.inserted);
     this.deps.afterCommit(outcome);
     return rows.length;
   }

@@ -60,6 +60,8 @@ export interface BatchOutcome {
   incidents: string[];
   /** Groups that a route says to declare an incident for: [groupId, severity]. */
   declare: [string, string][];
+  /** Rows added to the alerts and alert_groups tables. */
+  inserted: number;
 }
 
 /** The later of two times (ISO strings), treating null as "never". */
@@ -307,5 +309,8 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     await trx.updateTable('integrations').set({ last_received_at: at }).where('id', '=', id)
       .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', at)])).execute();
   }
-  return { changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare };
+  return {
+    changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare,
+    inserted: newAlerts.size + newGroups.size,
+  };
 }
