@@ -13,6 +13,14 @@ export const DECLARE_FROM_GROUP = 'alert_group.declare';
 
 /** Largest grouping transaction, in alerts: it blocks the event loop on SQLite, so it stays short. */
 const CHUNK_ALERTS = 200;
+/**
+ * The same on PostgreSQL while no alerts arrive (catching up after a storm). There the event loop
+ * goes on while the database works, and a transaction is a dozen round trips whatever its size:
+ * 1,000 alerts a transaction caught up 1.4× as fast as 200 (7.0k against 4.9k new alerts/s, scratch
+ * runs of bench:ingest's 50-alert row). While alerts arrive, the longer stretches of JavaScript
+ * between its queries held up requests (API p99 61 ms against 35 ms), so chunks stay at 200.
+ */
+const CATCH_UP_CHUNK_ALERTS_PG = 1000;
 /** Requests read from the inbox per transaction, at most (a chunk of 1-alert requests). */
 const HEAD_ROWS = 500;
 /**
@@ -299,7 +307,9 @@ export class AlertGrouper {
     const result = await storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier request.
       await storage.lockForTransaction(trx, 'alerts.ingest');
-      const rows = await this.deps.inbox.head(trx, this.singleThrough !== null ? 1 : HEAD_ROWS, CHUNK_ALERTS);
+      const quiet = performance.now() - this.lastArrival >= BUSY_MS;
+      const maxAlerts = storage.dialect === 'postgres' && quiet ? CATCH_UP_CHUNK_ALERTS_PG : CHUNK_ALERTS;
+      const rows = await this.deps.inbox.head(trx, this.singleThrough !== null ? 1 : HEAD_ROWS, maxAlerts);
       if (rows.length === 0) return null;
       this.taken = rows;
       const outcome = await applyBatch(trx, storage.dialect, await this.items(trx, rows), env, nowIso());
