@@ -41,7 +41,7 @@ const connections = Number(values.connections);
 const memoryAlerts = Number(values['memory-alerts']);
 const pgUrl = values['pg-url'] ?? process.env.HIKESHI_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const { log, cleanups, cleanUp, watchdog } = cleanupStack('bench:ingest', (durationS * 6 + 900) * 1000);
+const { log, cleanups, cleanUp, watchdog } = cleanupStack('bench:ingest', (durationS * 8 + 1500) * 1000);
 
 /** A target that takes Alertmanager API v2 postable alerts. */
 interface Target {
@@ -58,6 +58,8 @@ interface Target {
 let seq = 0;
 /** Repeats cycle over this many alerts (Prometheus re-sends every firing alert each minute or so). */
 const REPEAT_SET = 5000;
+/** Senders in the many-senders row. */
+const MANY_SENDERS = 64;
 /** `n` alerts: new ones, or repeats of the same REPEAT_SET; `group` spreads them over GROUPS groups (both systems group by it). */
 function alerts(n: number, repeat = false): string {
   const out = [];
@@ -128,7 +130,7 @@ async function startHikeshi(database: 'sqlite' | 'postgres', launch: Awaited<Ret
   };
 }
 
-interface Measured { target: string; batch: number; kind: string; reqPerSec: number; alertsPerSec: number; p50: number; p99: number; turnedAway: number; errors: number; rssMb: number | null; groupedAfterS: number | null }
+interface Measured { target: string; senders: number; batch: number; kind: string; endToEnd: number; reqPerSec: number; alertsPerSec: number; p50: number; p99: number; turnedAway: number; errors: number; rssMb: number | null; groupedAfterS: number | null }
 
 /** 429s: a sender asked to come back (Hikeshi's waiting limit), counted apart from errors and not as accepted. */
 function turnedAway(r: autocannon.Result): number {
@@ -153,9 +155,9 @@ async function groupedAfter(target: Target): Promise<number> {
   }
 }
 
-async function load(target: Target, batch: number, seconds: number, amount?: number, repeat = false): Promise<autocannon.Result> {
+async function load(target: Target, batch: number, seconds: number, amount?: number, repeat = false, senders = connections): Promise<autocannon.Result> {
   return autocannon({
-    url: target.url, connections, ...(amount ? { amount } : { duration: seconds }), timeout: 30,
+    url: target.url, connections: senders, ...(amount ? { amount } : { duration: seconds }), timeout: 30,
     requests: [{ method: 'POST', path: target.path, headers: { 'content-type': 'application/json', ...target.headers }, setupRequest: (req) => ({ ...req, body: alerts(batch, repeat) }) }],
   });
 }
@@ -186,25 +188,31 @@ async function main(): Promise<number> {
   if (!pg.ok) log(`PostgreSQL skipped: ${pg.reason}`);
   const rows: Measured[] = [];
   let n = 0;
-  for (const [batch, repeat] of [[1, false], [50, false], [50, true]] as const) {
+  // The last row: many senders at once (64, as many Prometheus servers as a large fleet has), where
+  // group commit stores each burst of requests in one transaction.
+  for (const [batch, repeat, senders] of [[1, false, connections], [50, false, connections], [50, true, connections], [50, false, MANY_SENDERS]] as const) {
     for (const [label, make] of makers) {
-      log(`${label}, ${batch} ${repeat ? 'repeated' : 'new'} alert(s) per request …`);
+      log(`${label}, ${batch} ${repeat ? 'repeated' : 'new'} alert(s) per request, ${senders} senders …`);
       await settle();
       const target = await make(++n);
       cleanups.push(() => target.stop());
+      const started = Date.now();
       // Warm-up; for repeats it also sends the whole repeat set once, so the measured load only repeats.
+      let warm: autocannon.Result;
       if (repeat) {
         seq = 0;
-        await load(target, batch, 0, REPEAT_SET / batch, true);
+        warm = await load(target, batch, 0, REPEAT_SET / batch, true, senders);
       } else {
-        await load(target, batch, 2);
+        warm = await load(target, batch, 2, undefined, false, senders);
       }
-      const r = await load(target, batch, durationS, undefined, repeat);
+      const r = await load(target, batch, durationS, undefined, repeat, senders);
       const groupedAfterS = target.bearer ? await groupedAfter(target) : null;
       // Accepted requests only (2xx): a 429 is answered quickly and would flatter the rate.
       const accepted = r['2xx'] / r.duration;
-      rows.push({ groupedAfterS,
+      rows.push({ groupedAfterS, senders,
         target: target.name, batch, kind: repeat ? 'repeats' : 'new', reqPerSec: accepted, alertsPerSec: accepted * batch, p50: r.latency.p50, p99: r.latency.p99,
+        // Every accepted alert (warm-up included) over the time from the first request until the last was grouped.
+        endToEnd: ((warm['2xx'] + r['2xx']) * batch) / ((Date.now() - started) / 1000),
         turnedAway: turnedAway(r), errors: r.non2xx - turnedAway(r) + r.errors + r.timeouts,
         rssMb: readMemory(target.pid).rssMb === null ? null : Math.round(readMemory(target.pid).rssMb!),
       });
@@ -248,15 +256,15 @@ async function main(): Promise<number> {
   const lines = [
     `## Alert ingestion: Hikeshi vs Alertmanager (${new Date().toISOString()})`,
     '',
-    `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)} at start; ${connections} connections, 2 s warm-up + ${durationS} s per row; *new*: every request carries alerts never seen before (distinct \`seq\` label); *repeats*: the same ${f(REPEAT_SET)} firing alerts sent again and again, as Prometheus re-sends them; grouped by \`group\` into up to ${f(GROUPS)} groups. Hikeshi compiled with tsc, run with node ${process.version}.`,
+    `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(2)} at start; ${connections} connections (the last rows: ${MANY_SENDERS}), 2 s warm-up + ${durationS} s per row; *new*: every request carries alerts never seen before (distinct \`seq\` label); *repeats*: the same ${f(REPEAT_SET)} firing alerts sent again and again, as Prometheus re-sends them; grouped by \`group\` into up to ${f(GROUPS)} groups. Hikeshi compiled with tsc, run with node ${process.version}.`,
     '',
     '*accepted req/s* counts 2xx answers only; *429* is requests Hikeshi asked to come back because too many accepted alerts were waiting to be grouped (`ingestMaxWaitingAlerts`), as designed; *errors* is anything else.',
     '',
-    'Both answer before grouping: Alertmanager puts alerts in memory and its dispatcher groups them; Hikeshi appends the request to its inbox (durably: fsync on SQLite, COMMIT on PostgreSQL) and groups behind that, yielding most of the time to ingest while requests keep coming. *grouped after* is how long after the load stopped every accepted alert was in its group.',
+    'Both answer before grouping: Alertmanager puts alerts in memory and its dispatcher groups them; Hikeshi appends the request to its inbox (durably: fsync on SQLite, COMMIT on PostgreSQL) and groups behind that, yielding most of the time to ingest while requests keep coming. *grouped after* is how long after the load stopped every accepted alert was in its group. *grouped alerts/s* is every accepted alert (warm-up included) over the time from the first request until the last was grouped: what a storm longer than the inbox (`ingestMaxWaitingAlerts`) would get through. For Alertmanager it is its accepting rate over the same span.',
     '',
-    '| target | alerts | per request | accepted req/s | alerts/s | p50 ms | p99 ms | 429 | errors | grouped after s | RSS after MB |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${r.target} | ${r.kind} | ${r.batch} | ${f(r.reqPerSec)} | ${f(r.alertsPerSec)} | ${r.p50} | ${r.p99} | ${r.turnedAway} | ${r.errors} | ${r.groupedAfterS === null ? '–' : f(r.groupedAfterS, 1)} | ${r.rssMb ?? '?'} |`),
+    '| target | alerts | per request | senders | accepted req/s | alerts/s | p50 ms | p99 ms | 429 | errors | grouped after s | grouped alerts/s | RSS after MB |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.target} | ${r.kind} | ${r.batch} | ${r.senders} | ${f(r.reqPerSec)} | ${f(r.alertsPerSec)} | ${r.p50} | ${r.p99} | ${r.turnedAway} | ${r.errors} | ${r.groupedAfterS === null ? '–' : f(r.groupedAfterS, 1)} | ${f(r.endToEnd)} | ${r.rssMb ?? '?'} |`),
     '',
     `### The API during a storm (ingest: ${connections} connections × 50 new alerts per request; reads: 1 connection each, at the same time)`,
     '',
