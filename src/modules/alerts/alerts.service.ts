@@ -11,12 +11,13 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { IncidentsService } from '../incidents/incidents.service.js';
 import { alertOf, groupEvents, groupSummaries, type UserNames } from './alerts.read.js';
 import type {
-  AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, Matcher, RoutesReplaceSchema,
+  AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, Matcher, RoutesReplaceSchema, StormSchema,
 } from './alerts.schema.js';
 import type { BatchOutcome, PipelineEnv, RouteRule } from './pipeline.js';
 import { checkMatchers, type SilencesService } from './silences.service.js';
 
 type ListQuery = z.output<typeof AlertGroupListQuery>;
+type Storm = z.output<typeof StormSchema>;
 
 /** Storms: more than this many new groups or alerts in five minutes is more than people can read one by one. */
 const STORM_NEW_GROUPS = 50;
@@ -38,18 +39,9 @@ function likeEscape(s: string): string {
 }
 
 /** Alert groups: reading them, acting on them, linking them to incidents; routing rules. */
-/** The storm part of the alerts overview. */
-interface Storm {
-  active: boolean;
-  since: string | null;
-  alertsLast5m: number;
-  newGroupsLast5m: number;
-  top: { label: string; value: string; groups: number }[];
-}
-
 export class AlertsService {
   private routesCache: { routes: RouteRule[]; until: number } | null = null;
-  private stormCache: { storm: Storm; until: number } | null = null;
+  private stormCache: { storm: Promise<Storm>; until: number } | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -155,8 +147,8 @@ export class AlertsService {
     return { ...alertOf(row), raw: JSON.parse(row.raw_json) as unknown };
   }
 
-  /** Counts for the alerts page, and whether a storm is on. */
-  async overview() {
+  /** Counts for the alerts page, and whether a storm is on (`now`: the clock, for tests). */
+  async overview(now = Date.now()) {
     const byStatus = await this.db.selectFrom('alert_groups').select(['status', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.sum('firing_count').as('firing')])
       .where('status', '!=', 'resolved').groupBy('status').execute();
     const count = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
@@ -167,33 +159,45 @@ export class AlertsService {
     return {
       open: count('triggered') + count('acknowledged'), triggered: count('triggered'), acknowledged: count('acknowledged'), firingAlerts,
       suppressed: Number(flags?.suppressed ?? 0), flapping: Number(flags?.flapping ?? 0),
-      storm: await this.storm(Date.now()),
+      storm: await this.storm(now),
     };
   }
 
   /**
    * Whether a storm is on, its counts over the last five minutes and what its groups share. During
-   * a storm this is reused for STORM_TTL_MS: counting a storm's alerts and reading every open
-   * group's labels took tens of milliseconds (hundreds on PostgreSQL with 200k alerts), and every
-   * open alerts page asks every 2 s.
+   * a storm this is reused for STORM_TTL_MS: counting a storm's alerts and reading the labels of up
+   * to 20,000 open groups took tens of milliseconds (hundreds on PostgreSQL with 200k alerts), and
+   * every open alerts page asks every 2 s.
    */
   private async storm(now: number): Promise<Storm> {
     if (this.stormCache && now < this.stormCache.until) return this.stormCache.storm;
+    // Callers that come while it is worked out share it.
+    const storm = this.workOutStorm(now);
+    this.stormCache = { storm, until: now + STORM_TTL_MS };
+    try {
+      const s = await storm;
+      if (!s.active && this.stormCache?.storm === storm) this.stormCache = null;
+      return s;
+    } catch (err) {
+      if (this.stormCache?.storm === storm) this.stormCache = null;
+      throw err;
+    }
+  }
+
+  private async workOutStorm(now: number): Promise<Storm> {
     // New alerts: ids sort by creation time, so the primary key finds them (no index on a column every repeat rewrites).
     const alertsLast5m = Number((await this.db.selectFrom('alerts').select((eb) => eb.fn.countAll().as('n')).where('id', '>=', idFloor(now - FIVE_MIN)).executeTakeFirst())?.n ?? 0);
     const recent = await this.db.selectFrom('alert_groups').select([(eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.min('created_at').as('first')])
       .where('created_at', '>=', new Date(now - FIVE_MIN).toISOString()).executeTakeFirst();
     const newGroupsLast5m = Number(recent?.n ?? 0);
     const active = newGroupsLast5m >= STORM_NEW_GROUPS || alertsLast5m >= STORM_ALERTS;
-    const storm = {
+    return {
       active, since: active ? ((recent?.first as string | null) ?? null) : null, alertsLast5m, newGroupsLast5m,
       top: active ? await this.sharedLabels() : [],
     };
-    this.stormCache = active ? { storm, until: now + STORM_TTL_MS } : null;
-    return storm;
   }
 
-  /** What a storm has in common: the label values most open groups share (a region, a service…). */
+  /** What a storm has in common: the label values most of the (20,000 latest) open groups share (a region, a service…). */
   private async sharedLabels(): Promise<Storm['top']> {
     const rows = await this.db.selectFrom('alert_groups').select('labels_json').where('status', '!=', 'resolved')
       .orderBy('last_alert_at', 'desc').limit(20_000).execute();
