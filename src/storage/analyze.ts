@@ -14,7 +14,10 @@ const FIRST_AFTER_ROWS = 10_000;
  * this as the tables grow (after 10k rows, then each time they have doubled), the lookup stayed
  * at ~2 ms and grouping ran at 5k alerts/s (scratch runs of bench:ingest's 50-alert row).
  *
- * One refresh at a time, off the caller's path; a failed one is logged and tried again later.
+ * One refresh at a time, off the caller's path. It counts the rows this node wrote: with several
+ * nodes grouping in turn each counts its share, so a refresh comes later (autovacuum still runs).
+ * ANALYZE needs the tables' owner, as the migrations' role is; a failed refresh is logged and tried
+ * again after half as many rows again.
  */
 export class StatisticsKeeper {
   private written = 0;

@@ -33,12 +33,13 @@ function cached(key: string, build: () => string): string {
  * against 0.34 ms and 1.6 ms as plain parameters. For hundreds of short rows the arrays win
  * (200 alert rows: 4.0 ms against 9.4 ms), as a statement with thousands of placeholders costs
  * more to parse and plan than the rows cost to insert. Measured with scratch runs of both.
- * The cost of arrays grows with the text, that of placeholders with the values: so the inbox's
- * rows of whole requests always go as a VALUES list. Chosen by row count alone, 64 senders of
- * 50 alerts each (batches of 20 to 60 requests) fell from 45k to 22k alerts/s on the escaping.
+ * The cost of arrays grows with the text, that of placeholders with the values: so rows of large
+ * text go as a VALUES list however many there are (the inbox's requests of a few alerts or more).
+ * Chosen by row count alone, 64 senders of 50 alerts each (batches of 20 to 60 requests) fell from
+ * 45k to 22k alerts/s on the escaping.
  */
 const VALUES_MAX_ROWS = 16;
-/** Characters of text per value from which a VALUES list is used whatever the number of rows (alert rows: ~50; inbox rows of 50 alerts: ~5,000). */
+/** Average characters of text per value from which a VALUES list is used whatever the number of rows (alert rows: ~50; inbox rows of 50 alerts: ~4,000, of 1 alert: ~110). */
 const VALUES_MIN_TEXT_PER_VALUE = 512;
 /** PostgreSQL's limit of bound parameters in one statement. */
 const PG_MAX_PARAMS = 65_535;
@@ -84,8 +85,10 @@ export async function bulkInsert<T extends keyof Database & string>(db: Db, dial
       const tuples = part.map(() => `(${columns.map(placeholder).join(', ')})`);
       return `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')}`;
     };
-    // Statements for thousands of rows are built each time rather than kept (each is tens of KB).
-    const text = part.length <= INSERT_CHUNK ? cached(`i|${dialect}|${table}|${columns.join(',')}|${part.length}`, build) : build();
+    // PostgreSQL's statements for many rows of large text are built each time rather than kept:
+    // one per row count would crowd out the rest of the cache.
+    const keep = dialect === 'sqlite' || part.length <= VALUES_MAX_ROWS;
+    const text = keep ? cached(`i|${dialect}|${table}|${columns.join(',')}|${part.length}`, build) : build();
     const params: unknown[] = [];
     for (const row of part) for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c] ?? null);
     await db.executeQuery(CompiledQuery.raw(text, params));
