@@ -14,11 +14,12 @@ export const DECLARE_FROM_GROUP = 'alert_group.declare';
 /** Largest grouping transaction, in alerts: it blocks the event loop on SQLite, so it stays short. */
 const CHUNK_ALERTS = 200;
 /**
- * The same on PostgreSQL while no alerts arrive (catching up after a storm). There the event loop
- * goes on while the database works, and a transaction is a dozen round trips whatever its size:
- * 1,000 alerts a transaction caught up 1.4× as fast as 200 (7.0k against 4.9k new alerts/s, scratch
- * runs of bench:ingest's 50-alert row). While alerts arrive, the longer stretches of JavaScript
- * between its queries held up requests (API p99 61 ms against 35 ms), so chunks stay at 200.
+ * The same on PostgreSQL when no alert has arrived for BUSY_MS (catching up after a storm; still at
+ * most HEAD_ROWS requests). There the event loop goes on while the database works, and a
+ * transaction is a dozen round trips whatever its size: 1,000 alerts a transaction caught up 1.4×
+ * as fast as 200 (7.0k against 4.9k new alerts/s, scratch runs of bench:ingest's 50-alert row).
+ * While alerts arrive, the longer stretches of JavaScript between its queries held up requests
+ * (API p99 61 ms against 35 ms), so chunks stay at CHUNK_ALERTS.
  */
 const CATCH_UP_CHUNK_ALERTS_PG = 1000;
 /** Requests read from the inbox per transaction, at most (a chunk of 1-alert requests). */
@@ -91,8 +92,9 @@ interface Tuning {
 /**
  * The grouping half of the ingest path. Takes accepted requests from the inbox in order and applies
  * them (deduplication, alert groups, routing, incident timelines, paging events) in transactions of
- * up to CHUNK_ALERTS alerts, each of which also takes the requests it applied out of the inbox:
- * every accepted request is grouped exactly once, across crashes and restarts. During a storm
+ * up to CHUNK_ALERTS alerts (or CATCH_UP_CHUNK_ALERTS_PG), each of which also takes the requests it
+ * applied out of the inbox: every accepted request is grouped exactly once, across crashes and
+ * restarts. During a storm
  * acceptance comes first and grouping runs behind it (see MIN_SHARE); the lag is measured and shown.
  */
 export class AlertGrouper {
@@ -177,10 +179,15 @@ export class AlertGrouper {
     this.lastArrival = performance.now();
   }
 
+  /** A request arrived at an ingest endpoint within the last BUSY_MS. */
+  private get arriving(): boolean {
+    return performance.now() - this.lastArrival < BUSY_MS;
+  }
+
   /** Alerts arrive faster than grouping could take them and leave the event loop time to read them. */
   private get busy(): boolean {
     const now = performance.now();
-    if (now - this.lastArrival >= BUSY_MS) {
+    if (!this.arriving) {
       this.storm = false;
       return false;
     }
@@ -297,7 +304,7 @@ export class AlertGrouper {
     }
   }
 
-  /** Groups the oldest waiting requests, up to CHUNK_ALERTS alerts; returns how many requests it took. */
+  /** Groups the oldest waiting requests, up to CHUNK_ALERTS alerts (more on PostgreSQL when catching up); returns how many requests it took. */
   private async chunk(): Promise<number> {
     const { storage } = this.deps;
     // Reset before anything can fail: a failure counts against the requests this chunk took, never the last one's.
@@ -307,8 +314,7 @@ export class AlertGrouper {
     const result = await storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier request.
       await storage.lockForTransaction(trx, 'alerts.ingest');
-      const quiet = performance.now() - this.lastArrival >= BUSY_MS;
-      const maxAlerts = storage.dialect === 'postgres' && quiet ? CATCH_UP_CHUNK_ALERTS_PG : CHUNK_ALERTS;
+      const maxAlerts = storage.dialect === 'postgres' && !this.arriving ? CATCH_UP_CHUNK_ALERTS_PG : CHUNK_ALERTS;
       const rows = await this.deps.inbox.head(trx, this.singleThrough !== null ? 1 : HEAD_ROWS, maxAlerts);
       if (rows.length === 0) return null;
       this.taken = rows;
