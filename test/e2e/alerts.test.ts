@@ -211,6 +211,12 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
     page.off('request', count);
     expect(refetches).toBeGreaterThanOrEqual(1);
     expect(refetches).toBeLessThanOrEqual(4);
+    // With no events, the page still looks again while a storm is shown: the server reuses a storm's
+    // counts for 5 s, so the refetch that followed the last event may have shown them a little old.
+    refetches = 0;
+    page.on('request', count);
+    await expect.poll(() => refetches, { timeout: 9_000 }).toBeGreaterThanOrEqual(1);
+    page.off('request', count);
     await banner.getByRole('button', { name: /region=ap-northeast-1/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('label')).toBe('region=ap-northeast-1');
     await hasText(page.getByTestId('active-filters'), 'region=ap-northeast-1');

@@ -18,6 +18,12 @@ const PAGE = 50;
 /** Accepted alerts waiting longer than this to be grouped are worth telling people about. */
 const INBOX_NOTICE_MS = 3_000;
 const INBOX_POLL_MS = 5_000;
+/**
+ * While a storm is shown, look again this long after the last look, events or not: its counts are
+ * of the last five minutes, and the server works them out at most every 5 s, so the last refetch of
+ * a burst may show them a few seconds old.
+ */
+const STORM_POLL_MS = 6_000;
 
 /** The alert groups page, /alerts. */
 export function AlertsPage() {
@@ -61,10 +67,11 @@ export function AlertsPage() {
     api<{ integrations: Integration[] }>('GET', '/integrations/brief').then((r) => setIntegrations(r.integrations)).catch(() => {});
   }, []);
   const live = useAlertsLive(load, undefined, overview?.storm.active ?? false);
-  // Accepted alerts still waiting to be grouped: look again in a while, events or not.
+  // Accepted alerts still waiting to be grouped, or a storm: look again in a while, events or not.
   useEffect(() => {
-    if (!overview?.inbox.waitingAlerts) return undefined;
-    const timer = setTimeout(load, INBOX_POLL_MS);
+    const after = overview?.inbox.waitingAlerts ? INBOX_POLL_MS : overview?.storm.active ? STORM_POLL_MS : null;
+    if (after === null) return undefined;
+    const timer = setTimeout(load, after);
     return () => clearTimeout(timer);
   }, [overview, load]);
 
