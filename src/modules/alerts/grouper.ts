@@ -94,8 +94,8 @@ interface Tuning {
  * them (deduplication, alert groups, routing, incident timelines, paging events) in transactions of
  * up to CHUNK_ALERTS alerts (or CATCH_UP_CHUNK_ALERTS_PG), each of which also takes the requests it
  * applied out of the inbox: every accepted request is grouped exactly once, across crashes and
- * restarts. During a storm
- * acceptance comes first and grouping runs behind it (see MIN_SHARE); the lag is measured and shown.
+ * restarts. During a storm acceptance comes first and grouping runs behind it (see MIN_SHARE); the
+ * lag is measured and shown.
  */
 export class AlertGrouper {
   private running = false;
@@ -304,7 +304,10 @@ export class AlertGrouper {
     }
   }
 
-  /** Groups the oldest waiting requests, up to CHUNK_ALERTS alerts (more on PostgreSQL when catching up); returns how many requests it took. */
+  /**
+   * Groups the oldest waiting requests, up to CHUNK_ALERTS alerts (CATCH_UP_CHUNK_ALERTS_PG on
+   * PostgreSQL when none are arriving); returns how many requests it took.
+   */
   private async chunk(): Promise<number> {
     const { storage } = this.deps;
     // Reset before anything can fail: a failure counts against the requests this chunk took, never the last one's.
