@@ -320,7 +320,7 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
     const notice = page.getByTestId('inbox-notice');
-    await hasText(notice, '1 accepted requests could not be grouped');
+    await hasText(notice, '1 accepted request could not be grouped and was set aside');
     const row = notice.getByTestId('set-aside').locator('tbody tr');
     await hasText(row, 'prod Alertmanager (Tokyo)');
     await hasText(row, 'SQLITE_CORRUPT: database disk image is malformed');

@@ -157,7 +157,7 @@ export const en = {
   'roster.release': 'Release',
   'roster.join': 'Join the response',
   'roster.leave': 'Leave',
-  'roster.tasks': '{n} open tasks',
+  'roster.tasks': '{n} open {n:task|tasks}',
   'roster.noRole': 'no role',
 
   'tasks.title': 'Tasks',
