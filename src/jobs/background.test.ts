@@ -25,7 +25,16 @@ describe.each(DATABASE_KINDS)('clock sweep (%s)', (kind) => {
     // Eleven minutes in: the first public update is overdue. Sweeping again (another node) adds nothing.
     expect(await sweepClocks(ctx, queue, declared + 11 * MIN)).toBe(1);
     expect(await sweepClocks(ctx, queue, declared + 12 * MIN)).toBe(0);
-    expect(await drainJobs(ctx, queue, 'test-node')).toBe(1);
+    // The clock's job, and the reminder page's notification (no SMTP here: it fails, and shows on the page).
+    expect(await drainJobs(ctx, queue, 'test-node')).toBeGreaterThanOrEqual(1);
+    // The commander (there is no communications role) is reminded once, by a page of the incident.
+    const reminders = (await ts.call('GET', `/api/v1/pages?status=all&incidentId=${inc.id}`, { token: ts.admin.token })).body.pages;
+    expect(reminders.map((p: any) => p.title)).toEqual(['Reminder: the first public update is overdue — INC-1 Login fails']);
+    // Run again (a retried job): the timeline keeps one entry.
+    const dueAt = (await ts.call('GET', `/api/v1/incidents/${inc.ref}`, { token: ts.admin.token })).body.clocks.firstPublicUpdate.dueAt;
+    expect(await ctx.incidents.recordClockOverdue(inc.id, 'firstPublicUpdate', dueAt, { type: 'system', userId: null, name: 'Hikeshi', role: 'admin' })).toBe(true);
+    expect((await ts.call('GET', `/api/v1/incidents/${inc.ref}/timeline?lang=en`, { token: ts.admin.token })).body.events.filter((e: any) => e.kind === 'clock.overdue')).toHaveLength(1);
+    expect(await ctx.pages.remind(inc.id, 'firstPublicUpdate', reminders[0] && (await ts.call('GET', `/api/v1/incidents/${inc.ref}`, { token: ts.admin.token })).body.clocks.firstPublicUpdate.dueAt)).toBeNull();
 
     const detail = (await ts.call('GET', `/api/v1/incidents/${inc.ref}`, { token: ts.admin.token })).body;
     const events = (await ts.call('GET', `/api/v1/incidents/${inc.ref}/timeline?lang=en`, { token: ts.admin.token })).body.events;

@@ -3,6 +3,7 @@ import { computeClocks, overdueClocks } from '../modules/incidents/clocks.js';
 import { openIncidents } from '../modules/incidents/incidents.repo.js';
 import { DECLARE_FROM_GROUP } from '../modules/alerts/grouper.js';
 import { DELIVERY_RETRY } from '../modules/statuspages/subscribers.notify.js';
+import { PAGE_ESCALATE, PAGE_FOR_GROUP, PAGE_NOTIFY } from '../modules/paging/pages.service.js';
 import { STATUSPAGE_DELIVER, STATUSPAGE_INCIDENT_UPDATE, STATUSPAGE_MAINTENANCE } from '../modules/statuspages/subscribers.jobs.js';
 import type { Severity } from '../shared/phases.js';
 import type { AppContext } from '../server/context.js';
@@ -16,10 +17,11 @@ type Handler = (job: Job, ctx: AppContext) => Promise<void>;
 export const CLOCK_OVERDUE = 'incident.clock_overdue';
 
 const HANDLERS: Record<string, Handler> = {
-  // The timeline records that a communication clock ran out; paging will also remind the commander.
+  // The timeline records that a communication clock ran out, and whoever owns the update is reminded
+  // (the communications role, else the commander; once per clock and due time).
   [CLOCK_OVERDUE]: async (job, ctx) => {
     const p = JSON.parse(job.payload_json) as { incidentId: string; clock: string; dueAt: string };
-    await ctx.incidents.recordClockOverdue(p.incidentId, p.clock, p.dueAt, SYSTEM_ACTOR);
+    if (await ctx.incidents.recordClockOverdue(p.incidentId, p.clock, p.dueAt, SYSTEM_ACTOR)) await ctx.pages.remind(p.incidentId, p.clock, p.dueAt);
   },
   // A route said "declare an incident" for a new alert group.
   [DECLARE_FROM_GROUP]: async (job, ctx) => {
@@ -34,12 +36,29 @@ const HANDLERS: Record<string, Handler> = {
     await ctx.statusSubscribers.onMaintenance(job);
   },
   [STATUSPAGE_DELIVER]: (job, ctx) => ctx.statusSubscribers.deliver(job),
+  // Paging: a routed alert group starts a page after its group wait; levels time out; each notification is a job of its own.
+  [PAGE_FOR_GROUP]: async (job, ctx) => {
+    const p = JSON.parse(job.payload_json) as { groupId: string; at?: string };
+    await ctx.pages.startForGroup(p.groupId, p.at);
+  },
+  [PAGE_ESCALATE]: (job, ctx) => ctx.pages.escalate(JSON.parse(job.payload_json) as { pageId: string; cycle: number; level: number }),
+  [PAGE_NOTIFY]: (job, ctx) => ctx.pages.notify(JSON.parse(job.payload_json) as { notificationId: string }, job.attempts),
+};
+
+/** What to do when the queue gives up on a job (after its last retry, or a permanent failure). */
+const ON_GIVE_UP: Record<string, (job: Job, error: unknown, ctx: AppContext) => Promise<void>> = {
+  // A notification that never arrived shows on its page.
+  [PAGE_NOTIFY]: (job, error, ctx) => ctx.pages.notifyFailed(JSON.parse(job.payload_json) as { notificationId: string }, error),
+  // A group that could not page (its policy is gone) says so in its history, where its responders look.
+  [PAGE_FOR_GROUP]: (job, error, ctx) => ctx.alerts.recordPagingFailed((JSON.parse(job.payload_json) as { groupId: string }).groupId, error),
 };
 
 /** Kinds retried otherwise than the default (8 attempts, doubling up to 15 minutes). */
 const RETRY: Record<string, RetryPolicy> = {
   // Deliveries honour Retry-After, spread retries with jitter, fail at once when retrying cannot help, and stop after about an hour.
   [STATUSPAGE_DELIVER]: DELIVERY_RETRY,
+  // A page's notification is retried the same way: about an hour, then it shows as failed on the page.
+  [PAGE_NOTIFY]: DELIVERY_RETRY,
 };
 
 /** Finds overdue clocks on open incidents and enqueues one job per clock and due time (every node may run it). */
@@ -72,36 +91,127 @@ export async function housekeeping(ctx: AppContext, now = Date.now()): Promise<v
 /**
  * Jobs are claimed a few at a time under a lease that outlasts their worst case (an SMTP delivery
  * may take 50 s before it times out): another node must never take over a job that is still
- * running here, or a subscriber would get the same message twice.
+ * running here, or a subscriber would get the same message twice. The paging pool claims up to
+ * CLAIM_BATCH at once; the sweep's chain two.
  */
-const CLAIM_BATCH = 2;
+const CLAIM_BATCH = 8;
 const LEASE_MS = 120_000;
+
+/** Runs one claimed job: done, or failed (retried later, or given up and its hook run). */
+async function runJob(ctx: AppContext, queue: JobQueue, job: Job): Promise<void> {
+  try {
+    await HANDLERS[job.kind]!(job, ctx);
+    await queue.complete(job);
+  } catch (err) {
+    let gaveUp: boolean;
+    try {
+      gaveUp = await queue.fail(job, err, RETRY[job.kind]);
+    } catch (failErr) {
+      // The database is away (a failover): the job keeps its lease, which runs out, and it is run again.
+      ctx.log.error({ err: failErr, job: job.id, kind: job.kind }, 'could not record a job failure; it runs again when its lease ends');
+      return;
+    }
+    ctx.log[gaveUp ? 'error' : 'warn']({ err, job: job.id, kind: job.kind }, gaveUp ? 'job failed for good' : 'job failed; will retry');
+    if (gaveUp) await ON_GIVE_UP[job.kind]?.(job, err, ctx).catch((e: unknown) => ctx.log.error({ err: e, job: job.id }, 'could not record a failed job'));
+  }
+}
 
 /**
  * Runs due jobs until none is left or `budgetMs` has passed (then the rest waits for the next tick,
  * so thousands of subscriber deliveries never hold up the incident clocks); returns how many ran.
  */
-export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string, budgetMs = Infinity): Promise<number> {
+export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string, budgetMs = Infinity, kinds: string[] = Object.keys(HANDLERS)): Promise<number> {
   let ran = 0;
   const until = Date.now() + budgetMs;
   for (;;) {
     if (Date.now() >= until) return ran;
-    const jobs = await queue.claim(owner, CLAIM_BATCH, LEASE_MS, Object.keys(HANDLERS));
+    const jobs = await queue.claim(owner, 2, LEASE_MS, kinds);
     if (jobs.length === 0) return ran;
     for (const job of jobs) {
-      try {
-        await HANDLERS[job.kind]!(job, ctx);
-        await queue.complete(job);
-      } catch (err) {
-        ctx.log.warn({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
-        await queue.fail(job, err, RETRY[job.kind]);
-      }
+      await runJob(ctx, queue, job);
       ran++;
     }
   }
 }
 
-/** Starts the clock sweep and the job worker on this node; returns a function that stops them. */
+/**
+ * A pool that keeps up to `size` jobs of some kinds running: `pump()` claims as many as there is room
+ * for, and is called again when one ends if the last claim found more than there was room for. Calls
+ * while it is claiming make it claim once more. (Claiming after every job that ended was six claim
+ * queries per page on PostgreSQL, most of them finding nothing.)
+ */
+export class JobPool {
+  private readonly running = new Set<Promise<void>>();
+  private claiming = false;
+  private again = false;
+  private stopped = false;
+  /** The last claim filled all the room there was: more may be due when a job ends. */
+  private more = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly queue: JobQueue,
+    private readonly owner: string,
+    private readonly kinds: string[],
+    private readonly size: number,
+  ) {}
+
+  pump(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.claiming = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && this.running.size < this.size) {
+            const room = Math.min(this.size - this.running.size, CLAIM_BATCH);
+            const jobs = await this.queue.claim(this.owner, room, LEASE_MS, this.kinds);
+            this.more = jobs.length === room;
+            if (jobs.length === 0) break;
+            for (const job of jobs) {
+              const run: Promise<void> = runJob(this.ctx, this.queue, job).catch((err: unknown) => {
+                this.ctx.log.error({ err, job: job.id, kind: job.kind }, 'a job failed unexpectedly; it runs again when its lease ends');
+              }).finally(() => {
+                this.running.delete(run);
+                // Only when jobs may be left: new ones come with a wake (this node) or the poll (others, later).
+                if (this.more) this.pump();
+              });
+              this.running.add(run);
+            }
+          }
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        if (!this.stopped) this.ctx.log.error({ err }, 'could not claim jobs; retrying');
+      } finally {
+        this.claiming = false;
+      }
+    })();
+  }
+
+  /** Stops claiming and waits for the jobs running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.claiming) await new Promise((r) => setTimeout(r, 10));
+    await Promise.allSettled([...this.running]);
+  }
+}
+
+/** Paging's jobs: a page must not wait for the clock sweep's tick. */
+const PAGING_KINDS = [PAGE_FOR_GROUP, PAGE_ESCALATE, PAGE_NOTIFY];
+/** The sweep's chain runs everything else: a slow SMTP server there never holds up a page, nor a page the clocks. */
+const SWEPT_KINDS = Object.keys(HANDLERS).filter((k) => !PAGING_KINDS.includes(k));
+/** How often paging's jobs are looked for when nothing woke the worker (jobs due later, other nodes' jobs). */
+const PAGING_POLL_MS = 1000;
+/** Paging jobs run at once on this node: mostly waiting on receivers and the database, not the CPU. */
+const PAGING_CONCURRENCY = 16;
+/** An event that says paging jobs were just enqueued on this node. */
+export const JOBS_WAKE = 'jobs.wake';
+
+/** Starts the clock sweep and the job workers on this node; returns a function that stops them. */
 export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
   const queue = new JobQueue(ctx.storage);
   const owner = `${hostname()}:${process.pid}:${newId()}`;
@@ -119,7 +229,7 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
           lastSuppressionRefresh = Date.now();
           await ctx.alerts.refreshSuppression();
         }
-        await drainJobs(ctx, queue, owner, Math.max(5_000, ctx.config.clockSweepSeconds * 1000));
+        await drainJobs(ctx, queue, owner, Math.max(5_000, ctx.config.clockSweepSeconds * 1000), SWEPT_KINDS);
         if (Date.now() - lastHousekeeping > HOUR) {
           lastHousekeeping = Date.now();
           await housekeeping(ctx);
@@ -132,9 +242,23 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
   const timer = setInterval(tick, ctx.config.clockSweepSeconds * 1000);
   timer.unref();
   tick();
+
+  // Paging runs as a pool of its own: jobs are claimed when a page is started or escalated here
+  // (jobs.wake), when a running job ends, and every second otherwise; up to PAGING_CONCURRENCY run at
+  // once, so a receiver that takes its full timeout holds up only its own notification.
+  const pool = new JobPool(ctx, queue, owner, PAGING_KINDS, PAGING_CONCURRENCY);
+  const pagingTimer = setInterval(() => pool.pump(), PAGING_POLL_MS);
+  pagingTimer.unref();
+  const unsubscribe = ctx.bus.subscribe((e) => {
+    if (e.type === JOBS_WAKE) pool.pump();
+  });
+  pool.pump();
   return async () => {
     stopped = true;
     clearInterval(timer);
+    clearInterval(pagingTimer);
+    unsubscribe();
     await running;
+    await pool.stop();
   };
 }

@@ -49,11 +49,12 @@ function retryHint(error: unknown): RetryHint {
  * nodes never take the same job; SQLite has one writer, so its claim is already exclusive.
  */
 export class JobQueue {
-  constructor(private readonly storage: Storage) {}
+  /** `clock`: the time jobs are due against (tests drive escalation timing with their own). */
+  constructor(private readonly storage: Storage, private readonly clock: () => number = Date.now) {}
 
   /** Adds a job; false when a job with the same dedup key already exists. */
   async enqueue(job: NewJob, db = this.storage.db): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock();
     const res = await db.insertInto('jobs').values({
       id: newId(now), kind: job.kind, dedup_key: job.dedupKey ?? null, payload_json: JSON.stringify(job.payload ?? null),
       status: 'pending', attempts: 0, run_at: nowIso(job.runAt ?? now), lease_owner: null, lease_until: null, last_error: null,
@@ -64,8 +65,8 @@ export class JobQueue {
 
   /** Claims up to `limit` due jobs (or jobs whose lease ran out) for `owner` for `leaseMs`. */
   async claim(owner: string, limit: number, leaseMs: number, kinds?: string[]): Promise<Job[]> {
-    const now = nowIso();
-    const until = nowIso(Date.now() + leaseMs);
+    const now = nowIso(this.clock());
+    const until = nowIso(this.clock() + leaseMs);
     const lock = this.storage.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
     const kindFilter = kinds?.length ? sql`AND kind IN (${sql.join(kinds)})` : sql``;
     const result = await sql<Job>`
@@ -81,7 +82,7 @@ export class JobQueue {
 
   /** Marks a job done, if this owner still holds its lease. */
   async complete(job: Job): Promise<void> {
-    await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(), lease_owner: null, lease_until: null })
+    await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(this.clock()), lease_owner: null, lease_until: null })
       .where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
   }
 
@@ -89,12 +90,13 @@ export class JobQueue {
    * Records a failure; retried with backoff until `maxAttempts`, then kept as failed for inspection.
    * A number is the old form (maxAttempts). A policy may add jitter and a maximum age, and the error
    * may say more (see RetryHint): `permanent` fails at once, `retryAfterMs` is honoured as the wait.
+   * Returns true when it gave up (the job is failed for good).
    */
-  async fail(job: Job, error: unknown, policy: number | RetryPolicy = 8): Promise<void> {
+  async fail(job: Job, error: unknown, policy: number | RetryPolicy = 8): Promise<boolean> {
     const message = error instanceof Error ? error.message : String(error);
     const p: RetryPolicy = typeof policy === 'number' ? { maxAttempts: policy } : policy;
     const hint = retryHint(error);
-    const now = Date.now();
+    const now = this.clock();
     let backoffMs = Math.min(2 ** job.attempts * 1000, p.capMs ?? 15 * 60_000);
     // Full jitter on the upper half: retries of many jobs that failed together spread out instead of
     // hitting a receiver that is just coming back all at once.
@@ -107,6 +109,7 @@ export class JobQueue {
       status: giveUp ? 'failed' : 'pending', last_error: message.slice(0, 2000), lease_owner: null, lease_until: null,
       run_at: nowIso(runAt), finished_at: giveUp ? nowIso(now) : null,
     }).where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
+    return giveUp;
   }
 
   /** Counts by status (for metrics and tests). */

@@ -5,8 +5,23 @@
 // retry: not at all (permanent), not before a time the receiver asked for (Retry-After), or with back-off.
 
 /** The outbound channels; each is a folder under src/plugins/channels/. */
-export const CHANNEL_IDS = ['email', 'webhook'] as const;
+export const CHANNEL_IDS = ['email', 'slack', 'teams', 'webhook'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
+
+/**
+ * What chat channels (Slack, Teams) render as a card: a title, facts and link buttons. Pages use
+ * it; a channel without cards sends `text`.
+ */
+export interface ChannelCard {
+  title: string;
+  /** One line under the title, e.g. "Triggered · critical · 3 alerts". */
+  summary?: string;
+  facts: { label: string; value: string }[];
+  /** Link buttons: acknowledge and resolve (signed, expiring links), open in Hikeshi. */
+  actions: { label: string; url: string; style?: 'primary' | 'danger' }[];
+  /** An accent colour for the severity, #rrggbb. */
+  color?: string;
+}
 
 /** One rendered message, ready for any channel: each channel takes the parts it can carry. */
 export interface ChannelMessage {
@@ -18,6 +33,8 @@ export interface ChannelMessage {
   html?: string;
   /** The JSON document a webhook posts (already in the receiver's expected shape). */
   json?: unknown;
+  /** The same as a card, for chat channels. */
+  card?: ChannelCard;
   /** Where the recipient stops these messages (e-mail List-Unsubscribe, RFC 8058 one-click). */
   unsubscribeUrl?: string;
 }

@@ -1,5 +1,7 @@
 import type { ChannelPlugin } from './channel.js';
 import { createEmailChannel, type EmailTarget } from './channels/email/index.js';
+import { createSlackChannel, type SlackChannel } from './channels/slack/index.js';
+import { createTeamsChannel, type TeamsChannel } from './channels/teams/index.js';
 import { createWebhookChannel, type WebhookChannel } from './channels/webhook/index.js';
 import type { SourceId, SourcePlugin } from './source.js';
 import alertmanager from './sources/alertmanager/index.js';
@@ -41,14 +43,20 @@ export interface ChannelOptions {
   mailFrom?: string;
   /** The server's public URL: its host names the default sender (hikeshi@status.example.com). */
   publicUrl?: string;
+  /** How long a webhook, Slack or Teams has to answer. */
   webhookTimeoutMs?: number;
-  /** Let webhooks go to loopback, private and link-local addresses (config webhookAllowPrivate). */
+  /**
+   * Let webhooks go to loopback, private and link-local addresses (config webhookAllowPrivate); for
+   * Slack and Teams also plain http, and for Slack any host (a Slack-compatible receiver, tests).
+   */
   webhookAllowPrivate?: boolean;
 }
 
 /** The outbound channels, each typed by what it sends to. */
 export interface Channels {
   email: ChannelPlugin<EmailTarget>;
+  slack: SlackChannel;
+  teams: TeamsChannel;
   webhook: WebhookChannel;
 }
 
@@ -58,6 +66,8 @@ export function buildChannels(options: ChannelOptions = {}): Channels {
   const defaultFrom = /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(host) ? `Hikeshi <hikeshi@${host}>` : undefined;
   return {
     email: createEmailChannel({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? defaultFrom }),
+    slack: createSlackChannel({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }),
+    teams: createTeamsChannel({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }),
     webhook: createWebhookChannel({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }),
   };
 }

@@ -14,6 +14,9 @@ import { alertsRoutes } from '../modules/alerts/alerts.routes.js';
 import { ingestRoutes } from '../modules/alerts/ingest.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.js';
+import { calendarFeedRoutes, oncallRoutes } from '../modules/oncall/oncall.routes.js';
+import { pageLinkRoutes } from '../modules/paging/page-links.routes.js';
+import { pagingRoutes } from '../modules/paging/paging.routes.js';
 import { settingsRoutes } from '../modules/settings/settings.routes.js';
 import { statusExportRoutes } from '../modules/statuspages/export.routes.js';
 import { publicStatusRoutes, statusReader, statusRewrite } from '../modules/statuspages/public.routes.js';
@@ -132,6 +135,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await api.register(settingsRoutes(ctx));
     await api.register(incidentsRoutes(ctx));
     await api.register(alertsRoutes(ctx));
+    await api.register(oncallRoutes(ctx));
+    await api.register(pagingRoutes(ctx));
     await api.register(subscriberRoutes(ctx));
     await api.register(statusPagesRoutes(ctx));
     await api.register(statusExportRoutes(ctx));
@@ -144,6 +149,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(publicStatusRoutes(ctx));
   // Public sign-up, confirmation and one-click unsubscribe of status page subscribers.
   await app.register(subscriberPublicRoutes(ctx));
+  await app.register(calendarFeedRoutes(ctx));
+  await app.register(pageLinkRoutes(ctx));
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -8,6 +8,13 @@ import type { IntegrationsService } from '../modules/alerts/integrations.service
 import type { ParsePool } from '../modules/alerts/parse-pool.js';
 import type { SourceId, SourcePlugin } from '../plugins/source.js';
 import type { IncidentsService } from '../modules/incidents/incidents.service.js';
+import type { CalendarFeeds } from '../modules/oncall/calendar-feeds.js';
+import type { OnCallService } from '../modules/oncall/oncall.service.js';
+import type { ContactsService } from '../modules/paging/contacts.service.js';
+import type { OnCallHealth } from '../modules/paging/health.js';
+import type { PageLinks } from '../modules/paging/page-links.js';
+import type { PagesService } from '../modules/paging/pages.service.js';
+import type { PoliciesService } from '../modules/paging/policies.service.js';
 import type { SettingsService } from '../modules/settings/settings.service.js';
 import type { StatusSnapshots } from '../modules/statuspages/snapshots.js';
 import type { SubscribersService } from '../modules/statuspages/subscribers.service.js';
@@ -40,6 +47,20 @@ export interface AppContext {
   statusSnapshots: StatusSnapshots;
   /** Status page subscribers: public sign-up, confirmation, unsubscribe, admin, and the jobs that notify them. */
   statusSubscribers: SubscribersService;
+  /** On-call schedules, overrides and who is on call. */
+  oncall: OnCallService;
+  /** Secret iCalendar URLs of schedules and people's shifts. */
+  calendarFeeds: CalendarFeeds;
+  /** Escalation policies. */
+  policies: PoliciesService;
+  /** Pages: starting, escalating, notifying, acknowledging. */
+  pages: PagesService;
+  /** Contact methods and notification rules. */
+  contacts: ContactsService;
+  /** On-call load per person and team. */
+  health: OnCallHealth;
+  /** The signed acknowledge/resolve links of notifications. */
+  pageLinks: PageLinks;
   /** GETs an allowed https URL for a source plugin (SNS certificates and subscription links). */
   fetchText(url: string): Promise<string>;
 }

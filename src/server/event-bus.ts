@@ -6,6 +6,8 @@ export interface DomainEvent {
   incidentId?: string;
   at: string;
   data?: Record<string, unknown>;
+  /** For this node's own listeners only: the PostgreSQL relay does not send it to other nodes. */
+  local?: boolean;
 }
 
 /**

@@ -29,7 +29,7 @@ export class PgEventRelay {
 
   async start(): Promise<void> {
     this.unsubscribe = this.bus.subscribe((event) => {
-      if ((event as DomainEvent & { relayed?: boolean }).relayed) return;
+      if ((event as DomainEvent & { relayed?: boolean }).relayed || event.local) return;
       const payload = JSON.stringify({ origin: this.origin, event });
       if (payload.length > MAX_PAYLOAD) return;
       this.publisher(payload).catch((err: unknown) => this.log.warn({ err }, 'could not relay a live event to other nodes'));

@@ -45,6 +45,21 @@ describe('problems in Japanese (sqlite)', () => {
     expect(res.body.title).toBe('Invalid request');
     expect(res.body.errors[0].message).toBe('a task needs a purpose: why it is done');
   });
+  it('says on-call and paging refusals in Japanese', async () => {
+    const schedule = await ts.call('POST', '/api/v1/schedules', {
+      token: ts.admin.token, headers: ja,
+      body: { name: 'x', timeZone: 'UTC', layers: [{ name: 'L', start: '2026-11-23 09:00', turn: { length: 1, unit: 'weeks' }, participants: ['ghost'] }] },
+    });
+    const byField = Object.fromEntries(schedule.body.errors.map((e: any) => [e.field, e.message]));
+    expect(byField['body.layers.0.start']).toBe('2026-11-23T09:00 のような現地の日付と時刻で指定してください');
+    const policy = await ts.call('POST', '/api/v1/escalation-policies', { token: ts.admin.token, headers: ja, body: { name: 'p', levels: [{ targets: [{ type: 'schedule', id: 'nope' }], timeoutMinutes: 5 }] } });
+    expect(policy.body.errors[0].message).toBe('そのスケジュールは存在しません');
+    const route = await ts.call('PUT', '/api/v1/alert-routes', { token: ts.admin.token, headers: ja, body: { routes: [{ name: 'r', escalationPolicy: 'nope' }] } });
+    expect(route.body.errors[0].message).toBe('ID が nope のエスカレーションポリシーはありません');
+    const missing = await ts.call('GET', '/api/v1/schedules/nope', { token: ts.admin.token, headers: ja });
+    expect(missing.body.detail).toBe('スケジュール nope は存在しません');
+    expect(fieldMessageJa('must be an https URL')).toBe('https の URL を指定してください');
+  });
 });
 
 describe('message helpers', () => {
@@ -57,4 +72,5 @@ describe('message helpers', () => {
     expect(fieldMessageJa('Invalid input: expected string, received undefined', { code: 'invalid_type', expected: 'string' })).toBe('必須です');
     expect(fieldMessageJa('something new')).toBe('something new');
   });
+
 });

@@ -90,12 +90,40 @@ const MESSAGES_JA: Record<string, string> = {
   'no such status page component': 'そのステータスページのコンポーネントは存在しません',
   'already started': 'すでに始まっています',
   'not started yet': 'まだ始まっていません',
+  // On-call schedules, overrides and calendar feeds
+  'must be a local date and time such as 2026-11-23T09:00': '2026-11-23T09:00 のような現地の日付と時刻で指定してください',
+  'must be a time of day such as 09:00': '09:00 のような時刻で指定してください',
+  'name at least one day': '曜日を 1 つ以上指定してください',
+  'is not a date on the calendar': '存在しない日付です',
+  'a layer needs at least one participant': 'レイヤーには参加者が 1 人以上必要です',
+  'no such user': 'そのユーザーは存在しません',
+  'no such team': 'そのチームは存在しません',
+  'no such schedule': 'そのスケジュールは存在しません',
+  'two layers have this id': '同じ ID のレイヤーが 2 つあります',
+  'must be after start': '開始より後にしてください',
+  'must not be in the past (the past keeps the layers it had)': '過去の日時は指定できません（過去はそのときのレイヤーのままです）',
+  'an override lasts at most 366 days': 'オーバーライドは 366 日までです',
+  'must be after from': 'from より後にしてください',
+  'at most 366 days after from': 'from から 366 日以内にしてください',
+  // Paging: escalation policies, pages, contact methods and notification rules
+  'a level needs at least one target': 'レベルには呼び出し先が 1 つ以上必要です',
+  'a policy needs at least one level': 'ポリシーにはレベルが 1 つ以上必要です',
+  'no such escalation policy': 'そのエスカレーションポリシーは存在しません',
+  'not available on this server': 'このサーバーでは使えません',
+  'not one of this person’s contact methods': 'この人の連絡先ではありません',
+  'must be an https URL': 'https の URL を指定してください',
+  'must not carry a user name or password': 'ユーザー名やパスワードは含めないでください',
+  'must be a Slack incoming webhook URL (https://hooks.slack.com/services/…)': 'Slack の Incoming Webhook の URL（https://hooks.slack.com/services/…）を指定してください',
+  'must be an incoming webhook URL (https://hooks.slack.com/services/…), not a Workflow Builder trigger': 'ワークフロービルダーのトリガーではなく、Incoming Webhook の URL（https://hooks.slack.com/services/…）を指定してください',
+  required: '必須です',
 };
 
 const PATTERNS_JA: [RegExp, (...m: string[]) => string][] = [
   [/^cannot go from (\w+) to (\w+)$/, (_, a, b) => `${a} から ${b} には移れません`],
   [/^unknown role; configured roles: (.*)$/, (_, r) => `不明なロールです。設定済みのロール: ${r}`],
   [/^unknown placeholder (.*?); known: (.*)$/, (_, p, k) => `不明な差し込み項目 ${p} があります。使えるもの: ${k}`],
+  [/^no escalation policy with id (.*)$/, (_, id) => `ID が ${id} のエスカレーションポリシーはありません`],
+  [/^no integration with id (.*)$/, (_, id) => `ID が ${id} のインテグレーションはありません`],
 ];
 
 /** The issue a validation error carried, as far as the message needs it. */
@@ -145,6 +173,8 @@ const THINGS_JA: Record<string, string> = {
   Incident: 'インシデント', User: 'ユーザー', Task: 'タスク', Token: 'トークン', Team: 'チーム',
   'Timeline event': 'タイムラインの記録', Responder: '対応者', 'Role holder for': 'ロールの担当者',
   'Status page': 'ステータスページ', Maintenance: 'メンテナンス', 'Set-aside request': '保留中のリクエスト',
+  Schedule: 'スケジュール', Override: 'オーバーライド', 'Calendar feed': 'カレンダーフィード', 'Escalation policy': 'エスカレーションポリシー',
+  Page: '呼び出し', 'Contact method': '連絡先', 'Alert group': 'アラートグループ',
 };
 
 /** "Incident INC-9 does not exist" in Japanese. */

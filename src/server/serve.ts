@@ -15,6 +15,14 @@ import { IntegrationsService } from '../modules/alerts/integrations.service.js';
 import { SilencesService } from '../modules/alerts/silences.service.js';
 import { buildChannels, buildSources } from '../plugins/registry.js';
 import { IncidentsService } from '../modules/incidents/incidents.service.js';
+import { CalendarFeeds } from '../modules/oncall/calendar-feeds.js';
+import { OnCallService } from '../modules/oncall/oncall.service.js';
+import { ContactsService } from '../modules/paging/contacts.service.js';
+import { OnCallHealth } from '../modules/paging/health.js';
+import { PageLinks } from '../modules/paging/page-links.js';
+import { PagesService } from '../modules/paging/pages.service.js';
+import { PoliciesService } from '../modules/paging/policies.service.js';
+import { JobQueue } from '../jobs/queue.js';
 import { SettingsService } from '../modules/settings/settings.service.js';
 import { SubscribersService } from '../modules/statuspages/subscribers.service.js';
 import { StatusPagesService } from '../modules/statuspages/statuspages.service.js';
@@ -45,9 +53,12 @@ export interface StartOptions {
   banner?: boolean;
 }
 
-/** A URL with the value of any `key=` query parameter (an integration key: SNS can send it no other way) hidden. */
+/**
+ * A URL with its secrets hidden: the value of any `key=` or `token=` query parameter (an integration
+ * key: SNS can send it no other way; a subscriber's link) and a calendar feed's secret path.
+ */
 export function redactKeyParam(url: string): string {
-  return url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1[redacted]').replace(/^(\/calendar\/)[^/?#]+/i, '$1[redacted]');
 }
 
 /** The logger: JSON lines; secrets in headers, cookies and URLs are redacted. */
@@ -82,6 +93,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const integrations = new IntegrationsService(storage, sources, SecretBox.open(config.secretKey, config.dataDir));
   const alerts = new AlertsService(storage, bus, incidents, accounts, new SilencesService(storage, accounts));
   const statusPages = new StatusPagesService(storage, bus, incidents, accounts);
+  const oncall = new OnCallService(storage, accounts);
+  const channels = buildChannels(config);
+  const box = SecretBox.open(config.secretKey, config.dataDir);
+  // Links in notifications point at the public URL, else at the address the server is reached by (set once listening).
+  let origin = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const pageLinks = new PageLinks(box.subkey('page-links'), () => origin);
+  const policies = new PoliciesService(storage, {
+    userNames: (ids, db) => accounts.userNames(ids, db), teamNames: (ids, db) => accounts.teamNames(ids, db), scheduleNames: (ids, db) => oncall.scheduleNames(ids, db),
+  });
+  const contacts = new ContactsService(storage, channels, box, accounts);
+  const pages = new PagesService({
+    storage, queue: new JobQueue(storage), bus, policies, contacts, people: accounts, oncall, teams: accounts, links: pageLinks,
+  });
+  oncall.inUse = (scheduleId) => policies.using('schedule', scheduleId);
+  alerts.paging = { followGroups: (actor, groupIds, to) => pages.followGroups(actor, groupIds, to), policyExists: async (id) => (await policies.snapshot(id)) !== null };
+  pages.groups = alerts;
+  pages.incidents = incidents;
+  policies.routesUsing = async (id) => (await alerts.routes()).filter((r) => r.escalationPolicy === id).map((r) => r.name);
+  policies.groupsUsing = (id) => alerts.openGroupsUsing(id);
   const inbox = await openInbox(storage);
   const grouper = new AlertGrouper({
     storage, inbox, bus, log, maxWaiting: config.ingestMaxWaitingAlerts, env: () => alerts.pipelineEnv(), integrations: (db, ids) => integrations.groupingById(db, ids),
@@ -89,12 +119,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const ingestor = new AlertIngestor(inbox, grouper, log);
   const ingestParsers = new ParsePool({ threads: config.ingestParseThreads ?? defaultParseThreads(), snsCertHostPattern: config.snsCertHostPattern, log });
-  const statusSubscribers = new SubscribersService(storage, buildChannels(config), SecretBox.open(config.secretKey, config.dataDir), config.publicUrl);
+  const statusSubscribers = new SubscribersService(storage, channels, box, config.publicUrl);
   const ctx: AppContext = {
     config, storage, bus, log, accounts, settings, incidents, sources, integrations, alerts, ingestor, ingestParsers, statusPages,
     setAside: new SetAsideRequests(storage, grouper),
     ingestLimiter: new IngestRateLimiter(), fetchText: restrictedFetcher(snsHosts, config.snsCaFile),
     statusSubscribers,
+    oncall, calendarFeeds: new CalendarFeeds(storage, oncall, accounts), policies, pages, contacts, pageLinks, health: new OnCallHealth(storage, accounts, oncall),
     statusSnapshots: new StatusSnapshots(statusPages, bus, log, {
       publicUrl: config.publicUrl?.replace(/\/$/, '') ?? null,
       subscriptions: Boolean(config.smtpUrl),
@@ -136,6 +167,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // People type localhost; programs get the literal address (url) so they never guess the family.
   const shown = config.publicUrl?.replace(/\/$/, '') ?? (['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? `http://localhost:${port}` : url);
   statusSubscribers.links.setFallbackOrigin(shown);
+  if (!origin) origin = shown;
   await ctx.statusSnapshots.setFallbackOrigin(shown);
 
   let setupUrl: string | null = null;
@@ -146,6 +178,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   log.info({ url, database: storage.dialect, where: storage.where }, 'hikeshi is listening');
   if (options.banner) {
     const lines = [``, `  Hikeshi is running at ${shown}  (database: ${storage.dialect}, ${storage.where})`, `  API docs: ${shown}/api/v1/docs`];
+    // Links in pages and calendar feeds must work from a phone, not only on this machine.
+    if (!config.publicUrl) lines.push(`  Links in notifications point at ${shown}: set publicUrl (HIKESHI_PUBLIC_URL) to the address people reach this server at.`);
     if (setupUrl) {
       lines.push(
         ``,

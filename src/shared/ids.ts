@@ -28,7 +28,10 @@ let seq = 0;
  * Sorting by id sorts by creation time, so timelines need no extra tiebreaker.
  */
 export function newId(now: number = Date.now()): string {
-  if (now === lastMs) {
+  // Never behind the last id: a clock stepped back (NTP), or a caller's own clock (tests drive
+  // escalation with one), must not sort a later id before an earlier one.
+  if (now <= lastMs) {
+    now = lastMs;
     seq++;
   } else {
     lastMs = now;

@@ -1,5 +1,6 @@
 // Pure wording shared by the server and the web UI.
 import { describe, expect, it } from 'vitest';
+import { newId } from './ids.js';
 import { containsNul } from './nul.js';
 import { phaseChangeAllowed } from './phases.js';
 import { DEFAULT_TEMPLATES, renderUpdate, unknownPlaceholders } from './render.js';
@@ -59,5 +60,15 @@ describe('containsNul', () => {
     expect(containsNul({ a: [{ b: ['ok', 'bad\u0000'] }] })).toBe(true);
     expect(containsNul({ a: { ['k\u0000']: 1 } })).toBe(true);
     expect(containsNul(JSON.parse('{"__proto__": {"x": "y\\u0000"}}'))).toBe(true);
+  });
+});
+
+describe('ids', () => {
+  it('sort in the order they were made, even when a caller’s clock goes backwards', () => {
+    const a = newId(Date.parse('2026-11-24T03:00:00Z'));
+    const b = newId(Date.parse('2026-11-24T02:00:00Z'));
+    const c = newId(Date.parse('2026-11-24T02:00:00Z'));
+    expect([c, a, b].sort()).toEqual([a, b, c]);
+    expect(new Set([a, b, c]).size).toBe(3);
   });
 });

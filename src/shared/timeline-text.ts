@@ -77,6 +77,11 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
       d.status === 'resolved' ? '— every alert resolved' : d.status === 'reopened' ? '— firing again' : `— ${s(d.firing)} firing`,
     ].filter(Boolean).join(' '),
     'statuspage.components': (d) => statusPageLinks('en', d),
+    'page.started': (d) => `Paged ${s(d.target)}: ${s(d.title)}${Number(d.users) === 0 ? ' — nobody to wake at the first level' : ''}`,
+    'page.acknowledged': (d) => `${s(d.by)} acknowledged the page “${s(d.title)}”`,
+    'page.resolved': (d) => `${s(d.by)} resolved the page “${s(d.title)}”`,
+    'page.delivery_failed': (d) => `A page to ${s(d.user)} by ${s(d.kind)} did not arrive: ${s(d.error)}`,
+    'page.exhausted': (d) => `Nobody acknowledged the page “${s(d.title)}”: every level and repeat has been tried`,
     note: () => '',
   },
   ja: {
@@ -103,6 +108,11 @@ const TEXT: Record<Locale, Record<string, Describe>> = {
       d.status === 'resolved' ? '— すべて復旧' : d.status === 'reopened' ? '— 再発報' : `— 発報中 ${s(d.firing)} 件`,
     ].filter(Boolean).join(' '),
     'statuspage.components': (d) => statusPageLinks('ja', d),
+    'page.started': (d) => `${s(d.target)} を呼び出し: ${s(d.title)}${Number(d.users) === 0 ? '（最初のレベルに呼び出せる人がいません）' : ''}`,
+    'page.acknowledged': (d) => `${s(d.by)} が呼び出し「${s(d.title)}」を確認`,
+    'page.resolved': (d) => `${s(d.by)} が呼び出し「${s(d.title)}」を解決`,
+    'page.delivery_failed': (d) => `${s(d.user)} への ${s(d.kind)} による呼び出しが届きませんでした: ${s(d.error)}`,
+    'page.exhausted': (d) => `呼び出し「${s(d.title)}」は誰にも確認されませんでした（すべてのレベルと繰り返しを試しました）`,
     note: () => '',
   },
 };

@@ -6,6 +6,8 @@ import * as alerts from './migrations/0004_alerts.js';
 import * as statusPages from './migrations/0005_status_pages.js';
 import * as alertInbox from './migrations/0006_alert_inbox.js';
 import * as inboxLz4 from './migrations/0007_inbox_lz4.js';
+import * as oncall from './migrations/0008_oncall.js';
+import * as paging from './migrations/0009_paging.js';
 
 /** A migration that may need to know the dialect (triggers differ). */
 export interface DialectMigration {
@@ -21,6 +23,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0005_status_pages': statusPages,
   '0006_alert_inbox': alertInbox,
   '0007_inbox_lz4': inboxLz4,
+  '0008_oncall': oncall,
+  '0009_paging': paging,
 };
 
 /** Applies every pending migration; safe to call from several nodes at once (Kysely takes a lock). */

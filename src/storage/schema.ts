@@ -4,9 +4,13 @@
 // ARCHITECTURE.md "Storage".
 
 import type { AlertTables } from './schema-alerts.js';
+import type { OnCallTables } from './schema-oncall.js';
+import type { PagingTables } from './schema-paging.js';
 import type { StatusPageTables } from './schema-statuspages.js';
 
 export type * from './schema-alerts.js';
+export type * from './schema-oncall.js';
+export type * from './schema-paging.js';
 export type * from './schema-statuspages.js';
 
 export interface UsersTable {
@@ -197,7 +201,7 @@ export interface JobsTable {
 }
 
 /** The whole database, as Kysely sees it. */
-export interface Database extends AlertTables, StatusPageTables {
+export interface Database extends AlertTables, OnCallTables, PagingTables, StatusPageTables {
   users: UsersTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;

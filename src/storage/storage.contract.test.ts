@@ -8,6 +8,7 @@ import * as accounts from '../modules/accounts/accounts.repo.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { listAuditEvents } from '../modules/audit/audit.repo.js';
 import * as incidents from '../modules/incidents/incidents.repo.js';
+import * as oncall from '../modules/oncall/oncall.repo.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
 import { newId, nowIso } from '../shared/ids.js';
 import { StatisticsKeeper } from './analyze.js';
@@ -218,6 +219,39 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
       created_at: now, last_alert_at: now, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: now, ...fields,
     };
   }
+
+  it('keeps schedule versions, overrides by time range and calendar feeds by hash, and deletes a schedule whole', async () => {
+    const id = newId();
+    const now = nowIso();
+    await oncall.insertSchedule(storage.db, { id, name: 'Primary', description: '', time_zone: 'Asia/Tokyo', team_id: null, created_at: now, updated_at: now });
+    const version = (from: string, tag: string) => ({ id: newId(), schedule_id: id, effective_from: from, layers_json: JSON.stringify({ tag }), created_by: null, created_at: now });
+    await oncall.putVersion(storage.db, version('2026-01-01T00:00:00.000Z', 'a'));
+    await oncall.putVersion(storage.db, version('2026-03-01T00:00:00.000Z', 'b'));
+    await oncall.putVersion(storage.db, version('2026-02-01T00:00:00.000Z', 'c'));
+    // A version replaces every version that would have started at or after it.
+    expect((await oncall.versionsOf(storage.db, [id])).map((v) => JSON.parse(v.layers_json).tag)).toEqual(['a', 'c']);
+
+    const override = (start: string, end: string) => ({ id: newId(), schedule_id: id, user_id: userId, starts_at: start, ends_at: end, note: 'n', created_by: null, created_at: now });
+    const early = override('2026-01-10T00:00:00.000Z', '2026-01-11T00:00:00.000Z');
+    const late = override('2026-01-11T00:00:00.000Z', '2026-01-12T00:00:00.000Z');
+    await oncall.insertOverride(storage.db, early);
+    await oncall.insertOverride(storage.db, late);
+    // Half-open: an override ending exactly at `from` is not in the range.
+    expect((await oncall.overridesOf(storage.db, [id], '2026-01-11T00:00:00.000Z', '2026-01-11T12:00:00.000Z')).map((o) => o.id)).toEqual([late.id]);
+
+    const feed = { id: newId(), token_hash: 'h1', prefix: 'hkc_ab', schedule_id: id, user_id: null, created_by: userId, created_at: now, last_used_at: null, revoked_at: null };
+    await oncall.insertFeed(storage.db, feed);
+    expect((await oncall.feedByHash(storage.db, 'h1'))?.id).toBe(feed.id);
+    expect((await oncall.listFeeds(storage.db, userId)).map((f) => f.id)).toEqual([feed.id]);
+    expect(await oncall.listFeeds(storage.db, 'someone-else')).toEqual([]);
+    await oncall.updateFeed(storage.db, feed.id, { revoked_at: now });
+    expect(await oncall.feedByHash(storage.db, 'h1')).toBeUndefined();
+
+    await oncall.deleteSchedule(storage.db, id);
+    expect(await oncall.getSchedule(storage.db, id)).toBeUndefined();
+    expect(await oncall.versionsOf(storage.db, [id])).toEqual([]);
+    expect(await oncall.getFeed(storage.db, feed.id)).toBeUndefined();
+  });
 
   it('bulk-inserts and bulk-updates rows with text, integers, nulls and quotes alike', async () => {
     const now = nowIso();

@@ -132,10 +132,25 @@ export class AccountsService {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
+  /** Team names by id, for other rooms (unknown ids are absent). */
+  async teamNames(ids: string[], db: Storage['db'] = this.db): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await db.selectFrom('teams').select(['id', 'name']).where('id', 'in', unique).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   async listUsers(): Promise<User[]> {
     const rows = await repo.listUsers(this.db);
     const teams = await repo.teamsOfUsers(this.db, rows.map((r) => r.id));
     return rows.map((r) => publicUser(r, teams.filter((t) => t.user_id === r.id).map(({ id, name }) => ({ id, name }))));
+  }
+
+  /** The facts paging needs of a person, in one query: how to address them and whether they can be woken. */
+  async person(id: string): Promise<{ id: string; name: string; email: string; locale: string; timeZone: string; disabled: boolean }> {
+    const row = await this.db.selectFrom('users').select(['id', 'name', 'email', 'locale', 'time_zone', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw problems.notFound('User', id);
+    return { id: row.id, name: row.name, email: row.email, locale: row.locale, timeZone: row.time_zone, disabled: row.disabled_at !== null };
   }
 
   async getUser(id: string): Promise<User> {

@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole } from '../../server/auth.js';
+import { requestBaseUrl } from '../../server/base-url.js';
 import type { AppContext } from '../../server/context.js';
 import {
   AlertGroupDetailSchema, AlertGroupListQuery, AlertGroupListSchema, AlertGroupSummarySchema, AlertParams, AlertsOverviewSchema,
@@ -13,12 +13,6 @@ import { registerAlertStream } from './alerts.stream.js';
 
 const tags = ['alerts'];
 const Id = z.strictObject({ id: z.string().min(1).max(128) });
-
-/** Where senders reach this server: the configured public URL, else what the browser used. */
-function baseUrl(ctx: AppContext, req: FastifyRequest): string {
-  if (ctx.config.publicUrl) return ctx.config.publicUrl.replace(/\/$/, '');
-  return `${req.protocol}://${req.host}`;
-}
 
 /** Routes of the alerts room: integrations, alert groups, silences, maintenance windows, routing. */
 export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -44,7 +38,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/integrations', {
       ...admin,
       schema: { tags, summary: 'Integrations (inbound alert sources)', response: { 200: z.object({ integrations: z.array(IntegrationSchema) }) } },
-    }, async (req) => ({ integrations: await ctx.integrations.list(baseUrl(ctx, req)) }));
+    }, async (req) => ({ integrations: await ctx.integrations.list(requestBaseUrl(ctx, req)) }));
 
     app.get('/integrations/brief', {
       ...viewer,
@@ -59,28 +53,28 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/integrations', {
       ...admin,
       schema: { tags, summary: 'Create an integration; its key is shown once', body: IntegrationCreateSchema, response: { 201: IntegrationWithKeySchema } },
-    }, async (req, reply) => reply.code(201).send(await ctx.integrations.create(actorOf(req), req.body, baseUrl(ctx, req))));
+    }, async (req, reply) => reply.code(201).send(await ctx.integrations.create(actorOf(req), req.body, requestBaseUrl(ctx, req))));
 
     app.get('/integrations/:id', {
       ...admin,
       schema: { tags, summary: 'One integration, with paste-ready snippets', params: Id, response: { 200: IntegrationSchema } },
-    }, async (req) => ctx.integrations.get(req.params.id, baseUrl(ctx, req)));
+    }, async (req) => ctx.integrations.get(req.params.id, requestBaseUrl(ctx, req)));
 
     app.patch('/integrations/:id', {
       ...admin,
       schema: { tags, summary: 'Change an integration (name, settings, grouping, limits; disable)', params: Id, body: IntegrationUpdateSchema, response: { 200: IntegrationSchema } },
-    }, async (req) => ctx.integrations.update(actorOf(req), req.params.id, req.body, baseUrl(ctx, req)));
+    }, async (req) => ctx.integrations.update(actorOf(req), req.params.id, req.body, requestBaseUrl(ctx, req)));
 
     app.post('/integrations/:id/rotate-key', {
       ...admin,
       schema: { tags, summary: 'Replace the key; the old one stops working', params: Id, response: { 200: IntegrationWithKeySchema } },
-    }, async (req) => ctx.integrations.rotateKey(actorOf(req), req.params.id, baseUrl(ctx, req)));
+    }, async (req) => ctx.integrations.rotateKey(actorOf(req), req.params.id, requestBaseUrl(ctx, req)));
 
     app.delete('/integrations/:id', {
       ...admin,
       schema: { tags, summary: 'Disable an integration (its alerts are kept)', params: Id, response: { 204: z.null() } },
     }, async (req, reply) => {
-      await ctx.integrations.update(actorOf(req), req.params.id, { disabled: true }, baseUrl(ctx, req));
+      await ctx.integrations.update(actorOf(req), req.params.id, { disabled: true }, requestBaseUrl(ctx, req));
       return reply.code(204).send(null);
     });
 

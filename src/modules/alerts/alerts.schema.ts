@@ -269,7 +269,7 @@ export const RouteInputSchema = z.strictObject({
   integrationId: id.nullable().default(null).describe('Only alerts of this integration; null for any'),
   matchers: z.array(MatcherSchema).max(20).default([]).describe('Every matcher must match the first alert’s labels; none matches everything'),
   service: z.string().trim().min(1).max(120).nullable().default(null),
-  escalationPolicy: z.string().trim().min(1).max(120).nullable().default(null).describe('Who is paged (on-call arrives with paging)'),
+  escalationPolicy: z.string().trim().min(1).max(128).nullable().default(null).describe('The id of the escalation policy that pages for new groups of this route'),
   declareSeverity: z.enum(SEVERITIES).nullable().default(null).describe('Declare an incident automatically at this severity'),
 });
 

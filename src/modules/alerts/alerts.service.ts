@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { EventBus } from '../../server/event-bus.js';
 import { problems } from '../../server/problem.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, SYSTEM_ACTOR } from '../../shared/actor.js';
 import { idFloor, newId, nowIso } from '../../shared/ids.js';
 import type { Severity } from '../../shared/phases.js';
 import type { Db, Storage } from '../../storage/db.js';
@@ -39,7 +39,15 @@ function likeEscape(s: string): string {
 }
 
 /** Alert groups: reading them, acting on them, linking them to incidents; routing rules. */
+/** What paging wants to hear of alert groups (set once the paging room exists). */
+export interface GroupPaging {
+  followGroups(actor: Actor, groupIds: string[], to: 'acknowledged' | 'resolved'): Promise<void>;
+  policyExists(id: string): Promise<boolean>;
+}
+
 export class AlertsService {
+  /** Pages follow their groups: acknowledged or resolved here, the page is too. */
+  paging: GroupPaging | null = null;
   private routesCache: { routes: RouteRule[]; until: number } | null = null;
   private stormCache: { storm: Promise<Storm>; until: number } | null = null;
 
@@ -72,6 +80,31 @@ export class AlertsService {
   /** After an ingest batch committed: tell linked incidents' live views. */
   afterIngest(outcome: BatchOutcome): void {
     for (const id of outcome.incidents) this.incidents.announceAlertActivity(id);
+    // A group its source acknowledged or resolved does the same to its page now; should this not
+    // happen (a crash right after the commit), the page's escalation finds the group's state.
+    if (outcome.acknowledged.length) void this.paging?.followGroups(SYSTEM_ACTOR, outcome.acknowledged, 'acknowledged').catch(() => undefined);
+    if (outcome.resolved.length) void this.paging?.followGroups(SYSTEM_ACTOR, outcome.resolved, 'resolved').catch(() => undefined);
+    // Page jobs were enqueued: the paging worker looks now rather than at its next poll.
+    if (outcome.page.length) this.bus.publish({ type: 'jobs.wake', at: nowIso(), data: {}, local: true });
+  }
+
+  /** A group could not page (the job gave up): its history says why, where whoever looks at it will see. */
+  async recordPagingFailed(groupId: string, error: unknown): Promise<void> {
+    const message = String((error as Error)?.message ?? error).slice(0, 500);
+    await this.db.insertInto('alert_group_events').values({ id: newId(), group_id: groupId, at: nowIso(), kind: 'paging_failed', actor_id: null, data_json: JSON.stringify({ error: message }) }).execute();
+    this.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: [groupId], count: 1 } });
+  }
+
+  /** How many open groups page through this escalation policy (it cannot be deleted while any does). */
+  async openGroupsUsing(policyId: string): Promise<number> {
+    const row = await this.db.selectFrom('alert_groups').select((eb) => eb.fn.countAll().as('n')).where('escalation_policy', '=', policyId).where('status', '!=', 'resolved').executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** What paging needs of a group to decide whether to page for it. */
+  async pagingFacts(id: string) {
+    const g = await this.db.selectFrom('alert_groups').select(['title', 'severity', 'status', 'escalation_policy', 'suppressed_by', 'incident_id']).where('id', '=', id).executeTakeFirst();
+    return g ? { title: g.title, severity: g.severity, status: g.status, escalationPolicy: g.escalation_policy, suppressedBy: g.suppressed_by, incidentId: g.incident_id } : null;
   }
 
   /** Silences or windows changed, or time passed: re-mark open groups and tell live views. */
@@ -236,12 +269,14 @@ export class AlertsService {
 
   /** Someone is on it: the group stops paging (acknowledging twice changes nothing). */
   async acknowledge(actor: Actor, id: string): Promise<AlertGroupDetail> {
-    return this.mutate(actor, id, async (trx, g, now) => {
+    const detail = await this.mutate(actor, id, async (trx, g, now) => {
       if (g.status === 'resolved') throw problems.conflict('The alert group is resolved; there is nothing to acknowledge', 'アラートグループは復旧済みのため、確認する対象がありません');
       if (g.status === 'acknowledged') return null;
       await trx.updateTable('alert_groups').set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId, updated_at: now }).where('id', '=', g.id).execute();
       return 'acknowledged';
     });
+    await this.paging?.followGroups(actor, [id], 'acknowledged');
+    return detail;
   }
 
   /**
@@ -249,7 +284,7 @@ export class AlertsService {
    * alert fires, its next message opens the group again.
    */
   async resolve(actor: Actor, id: string): Promise<AlertGroupDetail> {
-    return this.mutate(actor, id, async (trx, g, now) => {
+    const detail = await this.mutate(actor, id, async (trx, g, now) => {
       if (g.status === 'resolved') return null;
       await trx.updateTable('alerts').set({ status: 'resolved', resolved_at: now }).where('group_id', '=', g.id).where('status', '=', 'firing').execute();
       const transitions = [...(JSON.parse(g.transitions_json) as string[]), now].slice(-20);
@@ -258,6 +293,8 @@ export class AlertsService {
       if (g.incident_id) await this.incidents.recordAlertActivity(trx, g.incident_id, 'alerts.activity', { groupId: g.id, title: g.title, fired: 0, resolved: g.firing_count, firing: 0, status: 'resolved' }, actor);
       return 'resolved';
     });
+    await this.paging?.followGroups(actor, [id], 'resolved');
+    return detail;
   }
 
   /** Links the group to an open incident, or declares one for it. */
@@ -339,6 +376,11 @@ export class AlertsService {
       const found = new Set((await this.db.selectFrom('integrations').select('id').where('id', 'in', integrationIds).execute()).map((r) => r.id));
       const bad = input.routes.findIndex((r) => r.integrationId && !found.has(r.integrationId));
       if (bad >= 0) throw problems.invalid(`body.routes.${bad}.integrationId`, `no integration with id ${input.routes[bad]!.integrationId}`);
+    }
+    for (const [i, r] of input.routes.entries()) {
+      if (r.escalationPolicy && !(await this.paging?.policyExists(r.escalationPolicy))) {
+        throw problems.invalid(`body.routes.${i}.escalationPolicy`, `no escalation policy with id ${r.escalationPolicy}`);
+      }
     }
     await this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('alert_routes').selectAll().orderBy('position').execute();

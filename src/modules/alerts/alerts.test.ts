@@ -259,10 +259,11 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
 
   it('routes by labels, and a route can declare the incident itself', async () => {
     const { key, id } = await integration({ name: 'routed' });
+    const policy = await ts.call('POST', '/api/v1/escalation-policies', { token: ts.admin.token, body: { name: 'DB on-call', levels: [{ targets: [{ type: 'user', id: responder.id }], timeoutMinutes: 5 }] } });
     const put = await ts.call('PUT', '/api/v1/alert-routes', {
       token: ts.admin.token,
       body: { routes: [
-        { name: 'Database pages', integrationId: id, matchers: [{ name: 'team', value: 'db' }], service: 'postgres', escalationPolicy: 'db-oncall', declareSeverity: 'SEV2' },
+        { name: 'Database pages', integrationId: id, matchers: [{ name: 'team', value: 'db' }], service: 'postgres', escalationPolicy: policy.body.id, declareSeverity: 'SEV2' },
         { name: 'Everything else', service: 'general' },
       ] },
     });
@@ -274,7 +275,7 @@ describe.each(DATABASE_KINDS)('alerts (%s)', (kind) => {
 
     await send(key, amPayload([{ name: 'ReplicationLag', extra: { team: 'db' } }, { name: 'Other' }]));
     const lag = (await groups(`integrationId=${id}&q=ReplicationLag`)).groups[0];
-    expect(lag).toMatchObject({ service: 'postgres', escalationPolicy: 'db-oncall' });
+    expect(lag).toMatchObject({ service: 'postgres', escalationPolicy: policy.body.id });
     expect((await groups(`integrationId=${id}&q=Other`)).groups[0].service).toBe('general');
 
     await drainJobs(ts.server.ctx, new JobQueue(ts.server.ctx.storage), 'test');

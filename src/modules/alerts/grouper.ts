@@ -10,6 +10,8 @@ import { applyBatch, type BatchOutcome, type GroupingIntegration, type IngestIte
 
 /** The background job that declares an incident for a group a route marked "declare". */
 export const DECLARE_FROM_GROUP = 'alert_group.declare';
+/** The background job that starts a page for a group routed to an escalation policy (paging's PAGE_FOR_GROUP). */
+export const PAGE_FOR_GROUP = 'alert_group.page';
 
 /** Largest grouping transaction, in alerts: it blocks the event loop on SQLite, so it stays short. */
 const CHUNK_ALERTS = 200;
@@ -324,6 +326,10 @@ export class AlertGrouper {
       const outcome = await applyBatch(trx, storage.dialect, await this.items(trx, rows), env, nowIso());
       for (const [groupId, severity] of outcome.declare) {
         await this.jobs.enqueue({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } }, trx);
+      }
+      // One page per group and firing: a group that reopens pages again. The wait lets more alerts join first.
+      for (const p of outcome.page) {
+        await this.jobs.enqueue({ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${p.groupId}:${p.at}`, payload: { groupId: p.groupId, at: p.at }, runAt: p.runAt }, trx);
       }
       await this.deps.inbox.applied(trx, rows);
       return { outcome, rows };

@@ -94,8 +94,8 @@ export class IntegrationsService {
    */
   async groupingById(db: Db, ids: string[]): Promise<Map<string, GroupingIntegration>> {
     if (!ids.length) return new Map();
-    const rows = await db.selectFrom('integrations').select(['id', 'group_by_json']).where('id', 'in', ids).execute();
-    return new Map(rows.map((r) => [r.id, { id: r.id, groupBy: JSON.parse(r.group_by_json) as string[] }]));
+    const rows = await db.selectFrom('integrations').select(['id', 'group_by_json', 'group_wait_seconds']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, { id: r.id, groupBy: JSON.parse(r.group_by_json) as string[], groupWaitSeconds: r.group_wait_seconds }]));
   }
 
   private runtimeOf(row: IntegrationsTable): IntegrationRuntime | null {

@@ -12,7 +12,7 @@ import type { IntegrationRuntime } from './integrations.service.js';
 import { allMatch } from './matchers.js';
 
 /** What grouping needs of an integration. */
-export type GroupingIntegration = Pick<IntegrationRuntime, 'id' | 'groupBy'>;
+export type GroupingIntegration = Pick<IntegrationRuntime, 'id' | 'groupBy'> & { groupWaitSeconds?: number };
 
 /** One accepted request, on its way through the inbox to grouping. */
 export interface IngestItem {
@@ -60,6 +60,12 @@ export interface BatchOutcome {
   incidents: string[];
   /** Groups that a route says to declare an incident for: [groupId, severity]. */
   declare: [string, string][];
+  /** Groups that resolved in this batch (their pages end). */
+  resolved: string[];
+  /** Groups their source acknowledged in this batch (their pages stop escalating). */
+  acknowledged: string[];
+  /** New or reopened groups routed to an escalation policy, not silenced: page when their group wait is up (epoch ms). */
+  page: { groupId: string; at: string; runAt: number }[];
   /** Rows added to the alerts and alert_groups tables. */
   inserted: number;
 }
@@ -153,6 +159,10 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
   };
 
   const declare: [string, string][] = [];
+  const page: BatchOutcome['page'] = [];
+  const pageWhenDue = (g: AlertGroupsTable, integration: GroupingIntegration, at: string) => {
+    if (g.escalation_policy && !g.suppressed_by) page.push({ groupId: g.id, at, runAt: Date.parse(at) + (integration.groupWaitSeconds ?? 0) * 1000 });
+  };
   const openGroupFor = (integration: GroupingIntegration, alert: NormalizedAlert, at: string): AlertGroupsTable => {
     const grouped = groupLabels(alert.labels, integration.groupBy);
     const key = groupKey(grouped);
@@ -173,6 +183,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
           suppressed_by: env.suppression(alert.labels, integration.id, existing.service, now),
         });
         dirtyGroups.add(existing.id);
+        pageWhenDue(existing, integration, when);
       }
       return existing;
     }
@@ -191,6 +202,7 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
     newGroups.add(g.id);
     act(g.id, 'created', at);
     if (route?.declareSeverity && !g.suppressed_by) declare.push([g.id, route.declareSeverity]);
+    pageWhenDue(g, integration, at);
     return g;
   };
 
@@ -310,7 +322,9 @@ export async function applyBatch(trx: Db, dialect: Storage['dialect'], items: In
       .where((eb) => eb.or([eb('last_received_at', 'is', null), eb('last_received_at', '<', at)])).execute();
   }
   return {
-    changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare,
+    changedGroups: [...activity.keys(), ...[...dirtyGroups].filter((id) => !activity.has(id))], incidents: [...incidents], declare, page,
+    resolved: [...activity].filter(([, a]) => a.times.resolved !== undefined).map(([id]) => id),
+    acknowledged: [...activity].filter(([, a]) => a.times.acknowledged !== undefined && a.times.resolved === undefined).map(([id]) => id),
     inserted: newAlerts.size + newGroups.size,
   };
 }

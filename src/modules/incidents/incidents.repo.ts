@@ -148,3 +148,12 @@ export async function setStarred(db: Db, eventId: string, starred: boolean): Pro
 export function openIncidents(db: Db) {
   return db.selectFrom('incidents').selectAll().where('phase', '!=', 'resolved').execute();
 }
+
+/** Whether the timeline already says this clock ran out at this due time (its job may run twice). */
+export async function hasClockOverdue(db: Db, incidentId: string, clock: string, dueAt: string): Promise<boolean> {
+  const rows = await db.selectFrom('timeline_events').select('data_json').where('incident_id', '=', incidentId).where('kind', '=', 'clock.overdue').execute();
+  return rows.some((r) => {
+    const d = JSON.parse(r.data_json ?? '{}') as { clock?: string; dueAt?: string };
+    return d.clock === clock && d.dueAt === dueAt;
+  });
+}

@@ -134,7 +134,7 @@ export class IncidentsService {
    * Records what linked alert groups did (fired, resolved, linked) on the timeline, inside the
    * caller's transaction: the alerts room calls it so alert state and timeline commit together.
    */
-  async recordAlertActivity(trx: Db, incidentId: string, kind: 'alerts.activity' | 'alerts.linked' | 'alerts.unlinked', data: Record<string, unknown>, actor: Actor | null = null): Promise<void> {
+  async recordAlertActivity(trx: Db, incidentId: string, kind: 'alerts.activity' | 'alerts.linked' | 'alerts.unlinked' | `page.${string}`, data: Record<string, unknown>, actor: Actor | null = null): Promise<void> {
     const now = nowIso();
     await repo.insertTimelineEvent(trx, { id: newId(), incident_id: incidentId, at: now, kind, actor_id: actor?.userId ?? null, body: '', data_json: JSON.stringify(data), starred: 0 });
     await repo.updateIncident(trx, incidentId, { updated_at: now });
@@ -468,16 +468,19 @@ export class IncidentsService {
    * Records, once per due time, that a communication clock ran out (called by the clock job). The job
    * may run a while after the sweep saw the clock overdue (a retry, another node): if the update went
    * out in between, or the incident was resolved, the clock no longer falls due then and nothing is recorded.
+   * True when the clock was still due (the caller reminds whoever owns the update).
    */
-  async recordClockOverdue(incidentId: string, clock: string, dueAt: string, actor: Actor): Promise<void> {
-    await this.mutate(incidentId, async (trx, row) => {
+  async recordClockOverdue(incidentId: string, clock: string, dueAt: string, actor: Actor): Promise<boolean> {
+    return this.mutate(incidentId, async (trx, row) => {
       const clocks = computeClocks(row, await this.settings.incidentSettings(trx), Date.parse(dueAt));
       const stillDue = clock === 'firstPublicUpdate'
         ? (clocks.firstPublicUpdate.metAt ? null : clocks.firstPublicUpdate.dueAt)
         : (clocks.audiences[clock as Audience]?.nextDueAt ?? null);
-      if (row.phase === 'resolved' || stillDue !== dueAt) return { result: undefined, events: [] };
+      if (row.phase === 'resolved' || stillDue !== dueAt) return { result: false, events: [] };
+      // Run again (its reminder failed and the job is retried): recorded once, still due.
+      if (await repo.hasClockOverdue(trx, row.id, clock, dueAt)) return { result: true, events: [] };
       await this.event(trx, row.id, actor, 'clock.overdue', { clock, dueAt, prefix: PHASE_PREFIX.en[row.phase as Phase] });
-      return { result: undefined, events: [{ type: 'incident.clock_overdue', data: { clock, dueAt } }] };
+      return { result: true, events: [{ type: 'incident.clock_overdue', data: { clock, dueAt } }] };
     });
   }
 }
