@@ -340,6 +340,77 @@ describe('alert commands', () => {
   });
 });
 
+describe('on-call commands', () => {
+  it('says who is on call, lists schedules and shifts, and adds an override', async () => {
+    const users = await server.ctx.accounts.listUsers();
+    const aiko = users.find((u) => u.email === 'aiko@example.com')!;
+    const ken = users.find((u) => u.email === 'ken@example.com')!;
+    const actor = { type: 'system' as const, userId: null, name: 'test', role: 'admin' as const };
+    const start = new Date(Date.now() - 86_400_000).toISOString().slice(0, 16);
+    await server.ctx.oncall.create(actor, {
+      name: 'Database', description: '', timeZone: 'Asia/Tokyo', teamId: null,
+      layers: [{ name: 'Primary', start, turn: { length: 1, unit: 'weeks' }, participants: [aiko.id, ken.id], restrictions: [], end: null }],
+    });
+
+    const now = await hikeshi(['oncall'], { env });
+    expect(now.err).toBe('');
+    expect(now.out).toMatch(/^Database {2}Aiko Tanaka {2}until \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(in (5d|6d)/);
+    const list = await hikeshi(['schedule', 'list'], { env });
+    expect(list.out).toContain('Database  (Asia/Tokyo, 1 layer)  · Aiko Tanaka until');
+    const shifts = await hikeshi(['schedule', 'shifts', 'database', '--days', '14'], { env });
+    expect(shifts.out.trim().split('\n').map((l) => l.split('  ')[1])).toEqual(['Aiko Tanaka', 'Ken Sato', 'Aiko Tanaka']);
+
+    const o = await hikeshi(['schedule', 'override', 'Database', '--user', 'ken@example.com', '--start', '0m', '--end', '2h', '--note', 'I take tonight'], { env });
+    expect(o.err).toBe('');
+    expect(o.out).toMatch(/^Ken Sato is on call for Database from .* \(override \S+\)\.\n$/);
+    const after = await hikeshi(['oncall', '--schedule', 'Database', '--json'], { env });
+    expect(JSON.parse(after.out).entries[0].user.name).toBe('Ken Sato');
+    const later = await hikeshi(['oncall', '--at', new Date(Date.now() + 3 * 3_600_000).toISOString()], { env });
+    expect(later.out).toContain('Aiko Tanaka');
+  });
+
+  it('refuses an unknown schedule or person before sending anything, and bad numbers as usage errors', async () => {
+    const unknown = await hikeshi(['schedule', 'shifts', 'Networking'], { env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no schedule with id or name "Networking"');
+    expect(unknown.err).toContain('Schedules: Database');
+    const nobody = await hikeshi(['schedule', 'override', 'Database', '--user', 'nobody@example.com', '--start', '0m', '--end', '1h'], { env });
+    expect(nobody.code).toBe(1);
+    expect(nobody.err).toContain('--user: no user');
+    const days = await hikeshi(['schedule', 'shifts', 'Database', '--days', 'many'], { env });
+    expect(days.code).toBe(2);
+    const when = await hikeshi(['oncall', '--at', 'yesterday'], { env });
+    expect(when.code).toBe(2);
+    const backwards = await hikeshi(['schedule', 'override', 'Database', '--user', 'ken@example.com', '--start', '2h', '--end', '1h'], { env });
+    expect(backwards.code).toBe(1);
+    expect(backwards.err).toContain('body.end');
+  });
+});
+
+describe('page commands', () => {
+  it('pages someone, lists, acknowledges and resolves; refuses an unclear target', async () => {
+    const sent = await hikeshi(['page', 'send', '--title', 'Disk full on db-1', '--user', 'ken@example.com', '--severity', 'error'], { env });
+    expect(sent.err).toBe('');
+    expect(sent.out).toMatch(/^Paged Ken Sato: Disk full on db-1 \((\S+)\) — notifying Ken Sato\n$/);
+    const id = /\((\S+)\)/.exec(sent.out)![1]!;
+    const list = await hikeshi(['page', 'list'], { env });
+    expect(list.out).toContain(`${id}  triggered    error    Disk full on db-1  · Ken Sato, level 1`);
+    expect((await hikeshi(['page', 'list', '--mine'], { env })).out).toBe('No open pages for you.\n');
+    expect((await hikeshi(['page', 'ack', id], { env })).out).toBe('Disk full on db-1: acknowledged.\n');
+    expect((await hikeshi(['page', 'resolve', id], { env })).out).toBe('Disk full on db-1: resolved.\n');
+    expect((await hikeshi(['page', 'ack', id], { env })).out).toBe('Disk full on db-1: already resolved.\n');
+
+    const two = await hikeshi(['page', 'send', '--title', 'x', '--user', 'ken@example.com', '--schedule', 'Database'], { env });
+    expect(two.code).toBe(2);
+    expect(two.err).toContain('exactly one of --user, --schedule, --team, --policy');
+    const none = await hikeshi(['page', 'send', '--title', 'x', '--policy', 'Nope'], { env });
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('--policy: none with id or name "Nope"');
+    const sev = await hikeshi(['page', 'send', '--title', 'x', '--user', 'ken@example.com', '--severity', 'apocalyptic'], { env });
+    expect(sev.code).toBe(2);
+  });
+});
+
 describe('malformed input and failures', () => {
   it('missing --title is a usage error (exit 2)', async () => {
     const r = await hikeshi(['incident', 'declare', '--severity', 'SEV2'], { env });

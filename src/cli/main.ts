@@ -9,6 +9,8 @@ import { registerAlert } from './commands/alert.js';
 import type { CommandContext } from './commands/common.js';
 import { registerIncident } from './commands/incident.js';
 import { registerLogin } from './commands/login.js';
+import { registerOnCall } from './commands/oncall.js';
+import { registerPage } from './commands/page.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatusPage } from './commands/statuspage.js';
 import { credentialsExposed, credentialsPath } from './credentials.js';
@@ -54,6 +56,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerLogin(program, ctx);
   registerIncident(program, ctx);
   registerAlert(program, ctx);
+  registerOnCall(program, ctx);
+  registerPage(program, ctx);
   registerStatusPage(program, ctx);
   return program;
 }
