@@ -283,6 +283,16 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await fullPageShot(page, 'alerts-integration.png');
 
+    // Routes page an escalation policy: make one first.
+    await page.getByRole('navigation', { name: 'Integrations' }).getByRole('link', { name: 'Escalation policies' }).click();
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const policyForm = page.getByTestId('new-policy-form');
+    await policyForm.getByLabel('Name', { exact: true }).fill('Payments on-call');
+    await policyForm.getByLabel('Who to add to level 1', { exact: true }).selectOption({ label: 'Aiko Tanaka (me)' });
+    await policyForm.getByRole('button', { name: 'Add to level 1' }).click();
+    await policyForm.getByRole('button', { name: 'Create policy' }).click();
+    await visible(page.getByTestId('policy-card'));
+
     await page.getByRole('link', { name: 'Alert routes' }).click();
     await visible(page.getByRole('heading', { name: 'Alert routes', level: 1 }));
     await page.getByRole('button', { name: 'Add route' }).click();
@@ -291,12 +301,12 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
     await page.getByLabel('Label name (matcher 1)').fill('service');
     await page.getByLabel('Value (matcher 1)').fill('checkout');
     await page.getByLabel('Service', { exact: true }).fill('checkout');
-    await page.getByLabel('Escalation policy').fill('payments-oncall');
+    await page.getByLabel('Escalation policy').selectOption({ label: 'Payments on-call' });
     await page.getByLabel('Declare incident').selectOption('SEV2');
     await page.getByRole('button', { name: 'Save routes' }).click();
     await hasText(page.locator('.save-bar'), 'Saved');
     await page.reload();
-    expect(await page.getByLabel('Escalation policy').inputValue()).toBe('payments-oncall');
+    expect(await page.getByLabel('Escalation policy').locator('option:checked').textContent()).toBe('Payments on-call');
     await fullPageShot(page, 'alerts-routes.png');
 
     expect(errors).toEqual([]);

@@ -1,4 +1,4 @@
-// Live data: server-sent events trigger a refetch (throttled in a storm); a ticking clock for countdowns.
+// Live data: server-sent events trigger a refetch (throttled in a storm); polling where no stream exists; a ticking clock for countdowns.
 import { useEffect, useRef, useState } from 'react';
 
 /** How often a live view may refetch, decided per message. */
@@ -88,6 +88,37 @@ export function useNow(ms = 1000): number {
     return () => clearInterval(id);
   }, [ms]);
   return now;
+}
+
+/**
+ * Calls fn every `ms` while the tab is visible, and at once when it becomes visible again: for views
+ * whose changes no server-sent event stream carries. A hidden tab asks nothing of the server.
+ */
+export function usePoll(fn: () => void, ms: number): void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const start = () => {
+      if (timer === undefined) timer = setInterval(() => latest.current(), ms);
+    };
+    const stop = () => {
+      clearInterval(timer);
+      timer = undefined;
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') {
+        latest.current();
+        start();
+      } else stop();
+    };
+    if (document.visibilityState === 'visible') start();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      stop();
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [ms]);
 }
 
 /** Calls fn on window keydown, ignoring keys typed into fields. */

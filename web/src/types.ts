@@ -285,3 +285,153 @@ export interface StatusSubscriberPage {
 
 /** What adding a subscriber returns: a webhook's signing secret, once. */
 export interface StatusSubscriberWithSecret extends StatusSubscriber { secret?: string }
+
+// ---- on-call (mirrors src/modules/oncall/oncall.schema.ts) ----
+
+/** The unit a layer's turns are counted in (wall-clock time in the schedule's zone). */
+export type TurnUnit = 'hours' | 'days' | 'weeks';
+export const TURN_UNITS: readonly TurnUnit[] = ['hours', 'days', 'weeks'];
+
+/** A window of the week a layer is on call in: ISO weekdays (1 = Monday) it opens on, local times. */
+export interface Restriction { days: number[]; from: string; to: string }
+
+/** One rotation layer; `start` and `end` are local wall-clock times ("2026-11-23T09:00") in the schedule's zone. */
+export interface ScheduleLayer {
+  id: string; name: string; start: string; turn: { length: number; unit: TurnUnit }; participants: UserRef[];
+  restrictions: Restriction[]; end: string | null;
+}
+
+/** A layer as created or saved: participants are user ids, in rotation order. */
+export interface LayerInput {
+  id?: string; name: string; start: string; turn: { length: number; unit: TurnUnit }; participants: string[];
+  restrictions: Restriction[]; end: string | null;
+}
+
+/** A stretch of time one person is on call (from a layer, or an override when `overrideId` is set). */
+export interface Shift { user: UserRef; start: string; end: string; layerId: string | null; overrideId: string | null }
+
+/** An on-call schedule: its layers in effect now (later layers on top), a saved later change, who is on call now. */
+export interface Schedule {
+  id: string; name: string; description: string; timeZone: string; team: UserRef | null; layers: ScheduleLayer[];
+  scheduledChange: { effectiveFrom: string; layers: ScheduleLayer[] } | null; onCallNow: (Shift & { openEnded: boolean })[]; createdAt: string; updatedAt: string;
+}
+
+/** What creating a schedule takes. */
+export interface ScheduleCreate { name: string; description?: string; timeZone: string; teamId: string | null; layers: LayerInput[] }
+
+/** What changing a schedule takes; `layers` replace the layers from `effectiveFrom` (default now) on. */
+export interface ScheduleUpdate {
+  name?: string; description?: string; timeZone?: string; teamId?: string | null; layers?: LayerInput[]; effectiveFrom?: string;
+}
+
+/** Someone on call instead, for a while. */
+export interface Override { id: string; user: UserRef; start: string; end: string; note: string; createdBy: UserRef | null; createdAt: string }
+
+/** A schedule over a time range: each layer's shifts, the overrides, and who is on call in the end. */
+export interface ScheduleShifts {
+  timeZone: string; from: string; to: string; layers: { id: string; name: string; shifts: Shift[] }[]; overrides: Override[]; final: Shift[];
+}
+
+/** A schedule as other records mention it. */
+export interface ScheduleRef { id: string; name: string; timeZone: string }
+
+/** Who is on call at a moment, per schedule. */
+export interface OnCall { at: string; entries: { schedule: ScheduleRef; user: UserRef; start: string; end: string; overrideId: string | null }[] }
+
+/** One person's shifts across every schedule. */
+export interface UserShifts { from: string; to: string; shifts: (Shift & { schedule: ScheduleRef })[] }
+
+/** A secret iCalendar feed of a schedule or of one person's shifts (never its URL, except right after creation). */
+export interface CalendarFeed {
+  id: string; schedule: { id: string; name: string } | null; user: UserRef | null; prefix: string; createdBy: UserRef | null;
+  createdAt: string; lastUsedAt: string | null;
+}
+
+/** What creating a calendar feed returns: its URL, once. */
+export interface CalendarFeedWithUrl extends CalendarFeed { url: string }
+
+// ---- paging (mirrors src/modules/paging/paging.schema.ts) ----
+
+/** How a contact method reaches a person. */
+export type ContactKind = 'email' | 'slack' | 'teams' | 'webhook';
+export const CONTACT_KINDS: readonly ContactKind[] = ['email', 'slack', 'teams', 'webhook'];
+
+/** What a policy level can name: a person, whoever is on call in a schedule, a team. */
+export type TargetType = 'user' | 'schedule' | 'team';
+export const TARGET_TYPES: readonly TargetType[] = ['user', 'schedule', 'team'];
+
+/** A level's target as the API names it (a target that no longer exists keeps its id as its name). */
+export interface PagingTarget { type: TargetType; id: string; name: string }
+
+/** One level of a policy: who it notifies and how long it waits for an acknowledgement. */
+export interface PolicyLevel { targets: PagingTarget[]; timeoutMinutes: number }
+
+/** An escalation policy. */
+export interface EscalationPolicy {
+  id: string; name: string; description: string; team: UserRef | null; levels: PolicyLevel[]; repeat: number;
+  createdAt: string; updatedAt: string;
+}
+
+/** What creating or changing a policy takes. */
+export interface PolicyInput {
+  name: string; description: string; teamId: string | null; repeat: number;
+  levels: { targets: { type: TargetType; id: string }[]; timeoutMinutes: number }[];
+}
+
+/** Where a page stands. */
+export type PageStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+/**
+ * A page as the list shows it; `level` and `cycle` count from 0, `levelCount` is how many levels its
+ * policy has and `repeat` how many more rounds it allows.
+ */
+export interface PageSummary {
+  id: string; title: string; severity: AlertSeverity; status: PageStatus; policy: { id: string | null; name: string };
+  alertGroupId: string | null; incidentId: string | null; drill: boolean; level: number; levelCount: number; cycle: number; repeat: number;
+  escalatesAt: string | null; exhaustedAt: string | null; createdAt: string; acknowledgedAt: string | null;
+  acknowledgedBy: UserRef | null; resolvedAt: string | null; resolvedBy: UserRef | null; failedDeliveries: number;
+}
+
+/** Where one notification of a page stands. */
+export type NotificationStatus = 'scheduled' | 'sent' | 'retrying' | 'failed' | 'skipped';
+
+/** One message to one person (`id` is the delivery id receivers see, the same on every retry). */
+export interface PageNotification {
+  id: string; user: UserRef; kind: string; contactMethodId: string | null; level: number; cycle: number;
+  status: NotificationStatus; attempts: number; error: string | null; dueAt: string; sentAt: string | null;
+}
+
+/** Something that happened to a page. */
+export interface PageEvent { id: string; at: string; kind: string; actor: UserRef | null; data: Record<string, unknown> }
+
+/** One page: the policy as it started, every notification, what happened. */
+export interface PageDetail extends PageSummary { levels: PolicyLevel[]; notifications: PageNotification[]; events: PageEvent[] }
+
+/** What paging someone by hand takes. */
+export interface PageCreate {
+  title: string; severity: AlertSeverity; target: { type: TargetType | 'policy'; id: string };
+}
+
+/** What paging responders into an incident takes; `message` is added to the page's title. */
+export interface IncidentPageCreate { target: { type: TargetType | 'policy'; id: string }; message?: string }
+
+/** One person's on-call load over a period (`pagesOutOfHours`: first reached them outside 08:00–20:00 in `timeZone`). */
+export interface PersonHealth {
+  user: UserRef; timeZone: string; pages: number; pagesOutOfHours: number; acknowledged: number;
+  medianSecondsToAcknowledge: number | null; hoursOnCall: number;
+}
+
+/** The on-call health report: a person's row, or a team's people and their totals. */
+export interface OnCallHealth {
+  from: string; to: string; team: UserRef | null; people: PersonHealth[];
+  totals: { pages: number; pagesOutOfHours: number; acknowledged: number; hoursOnCall: number };
+}
+
+/** A way to reach a person; `hint` is the address, or a webhook's host and last characters (the URL is a secret). */
+export interface ContactMethod { id: string; userId: string; kind: ContactKind; label: string; hint: string; createdAt: string }
+
+/** What adding a contact method returns: a webhook's signing secret, once. */
+export interface ContactMethodWithSecret extends ContactMethod { signingSecret: string | null }
+
+/** "Use this contact method N minutes after a page reaches me, if still unacknowledged." */
+export interface NotificationRule { id: string; contactMethodId: string; delayMinutes: number }

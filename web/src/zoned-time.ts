@@ -44,3 +44,14 @@ export function fromLocalInput(local: string, zone: string): string | null {
   guess = wall - offset(guess, z);
   return Number.isNaN(guess) ? null : new Date(guess).toISOString();
 }
+
+/** The zone's calendar date at an instant: "2026-11-23". */
+export function localDate(iso: string | number, zone: string): string {
+  return toLocalInput(iso, zone).slice(0, 10);
+}
+
+/** A calendar date moved by whole days ("2026-11-23" + 7 → "2026-11-30"); no zone, so no DST. */
+export function addDays(date: string, days: number): string {
+  const [y = 1970, m = 1, d = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { LiveDot, ReadOnlyBadge } from '../pages/incident-list.js';
 import { Link, navigate } from '../router.js';
-import type { AlertGroupDetail, AlertRoute, IncidentSummary } from '../types.js';
+import type { AlertGroupDetail, AlertRoute, EscalationPolicy, IncidentSummary } from '../types.js';
 import { AlertSeverityBadge, GroupFlags, GroupStatusBadge, LabelChips, sharedLabels } from './alert-badges.js';
 import { FormError, useAction } from './form.js';
 import { GroupDeclareDialog } from './group-declare-dialog.js';
@@ -26,7 +26,14 @@ export function silenceHref(group: AlertGroupDetail): string {
 export function AlertGroupHead({ group: g, route, live, reload }: { group: AlertGroupDetail; route: AlertRoute | null; live: boolean; reload: () => void }) {
   const { t, fmt, canAct, user } = useApp();
   const [declaring, setDeclaring] = useState(false);
+  const [policyName, setPolicyName] = useState<string | null>(null);
   const { busy, error, run } = useAction();
+  // The group names its policy by id; show the policy's name (the id when it has been deleted since).
+  useEffect(() => {
+    setPolicyName(null);
+    if (!g.escalationPolicy) return;
+    api<EscalationPolicy>('GET', `/escalation-policies/${encodeURIComponent(g.escalationPolicy)}`).then((p) => setPolicyName(p.name)).catch(() => {});
+  }, [g.escalationPolicy]);
   const base = `/alert-groups/${encodeURIComponent(g.id)}`;
   const act = (what: 'acknowledge' | 'resolve') => void run(async () => { await api('POST', `${base}/${what}`); reload(); });
   const edge = g.status === 'resolved' ? 'resolved' : g.severity;
@@ -57,7 +64,7 @@ export function AlertGroupHead({ group: g, route, live, reload }: { group: Alert
         <div><dt>{t('alerts.colIntegration')}</dt><dd>{user.role === 'admin' ? <Link to={`/admin/integrations/${encodeURIComponent(g.integrationId)}`}>{g.integrationName}</Link> : g.integrationName}</dd></div>
         <div><dt>{t('alerts.colService')}</dt><dd>{g.service ?? dash}</dd></div>
         <div><dt>{t('group.route')}</dt><dd>{route ? route.name : g.routeId ? <span className="mono">{g.routeId}</span> : <span className="muted">{t('group.noRoute')}</span>}</dd></div>
-        <div><dt>{t('group.escalation')}</dt><dd>{g.escalationPolicy ?? dash}</dd></div>
+        <div><dt>{t('group.escalation')}</dt><dd>{g.escalationPolicy ? (policyName ?? <span className="mono">{g.escalationPolicy}</span>) : dash}</dd></div>
         <div><dt>{t('group.firstAlert')}</dt><dd><time dateTime={g.createdAt}>{fmt.dateTime(g.createdAt)}</time></dd></div>
         <div><dt>{t('alerts.colLast')}</dt><dd><time dateTime={g.lastAlertAt}>{fmt.dateTime(g.lastAlertAt)}</time></dd></div>
         {g.acknowledgedAt ? (

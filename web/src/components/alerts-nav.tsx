@@ -1,4 +1,4 @@
-// The second row of navigation under Alerts (groups, silences, maintenance) and Integrations (integrations, routes).
+// The second row of navigation under Alerts (groups, silences, maintenance) and Integrations (integrations, routes, escalation policies).
 import { useApp } from '../app-context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { Link, useLocation } from '../router.js';
@@ -28,7 +28,7 @@ export function AlertsNav() {
   );
 }
 
-/** Integrations · Alert routes (admins). */
+/** Integrations · Alert routes · Escalation policies (admins). */
 export function IntegrationsNav() {
   const { t } = useApp();
   const { path } = useLocation();
@@ -36,6 +36,7 @@ export function IntegrationsNav() {
     <SubNav label={t('nav.integrations')} items={[
       { to: '/admin/integrations', key: 'integrations.navList', current: path.startsWith('/admin/integrations') },
       { to: '/admin/alert-routes', key: 'routes.title', current: path.startsWith('/admin/alert-routes') },
+      { to: '/admin/escalation-policies', key: 'policies.title', current: path.startsWith('/admin/escalation-policies') },
     ]} />
   );
 }

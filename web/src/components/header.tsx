@@ -17,10 +17,12 @@ export function Header() {
       <nav aria-label="Main">
         <Link to="/" aria-current={current('/')}>{t('nav.incidents')}</Link>
         <Link to="/alerts" aria-current={current('/alerts')}>{t('nav.alerts')}</Link>
+        <Link to="/schedules" aria-current={current('/schedules') ?? current('/oncall')}>{t('nav.oncall')}</Link>
+        <Link to="/pages" aria-current={current('/pages')}>{t('nav.pages')}</Link>
         <Link to="/status-pages" aria-current={current('/status-pages')}>{t('nav.statusPages')}</Link>
         {user.role === 'admin' ? (
           <>
-            <Link to="/admin/integrations" aria-current={path.startsWith('/admin/integrations') || path.startsWith('/admin/alert-routes') ? 'page' : undefined}>{t('nav.integrations')}</Link>
+            <Link to="/admin/integrations" aria-current={['/admin/integrations', '/admin/alert-routes', '/admin/escalation-policies'].some((p) => path.startsWith(p)) ? 'page' : undefined}>{t('nav.integrations')}</Link>
             <Link to="/admin/users" aria-current={current('/admin/users')}>{t('nav.users')}</Link>
             <Link to="/admin/teams" aria-current={current('/admin/teams')}>{t('nav.teams')}</Link>
             <Link to="/admin/settings" aria-current={current('/admin/settings')}>{t('nav.settings')}</Link>

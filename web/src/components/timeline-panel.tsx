@@ -11,7 +11,7 @@ function icon(kind: string, data: Record<string, unknown> | null): string {
   if (k === 'phase.changed' && data?.to === 'resolved') return '✔';
   if (k === 'phase.changed' && data?.from === 'resolved') return '↺';
   const table: [string, string][] = [
-    ['declare', '⚑'], ['resolve', '✔'], ['reopen', '↺'], ['phase', '➜'], ['ack', '✓'], ['task', '☑'],
+    ['page.started', '☎'], ['delivery_failed', '✕'], ['declare', '⚑'], ['resolve', '✔'], ['reopen', '↺'], ['phase', '➜'], ['ack', '✓'], ['task', '☑'],
     ['decision', '⚖'], ['update', '✉'], ['note', '✎'], ['role', '◉'], ['join', '+'], ['leave', '−'],
     ['left', '−'], ['responder', '●'], ['severity', '⚠'], ['edit', '✎'], ['clock', '◷'], ['overdue', '◷'],
   ];

@@ -131,6 +131,7 @@ export const enAlerts = {
   'group.unlink': 'Unlink',
   'group.event.declared_incident': 'Incident declared',
   'group.event.routed': 'Routed',
+  'group.event.paging_failed': 'Could not page',
 
   'matchers.title': 'Matchers',
   'matchers.hint': 'Label name, operator and value: = equals, != differs, =~ matches a regular expression, !~ does not match it.',
@@ -254,7 +255,8 @@ export const enAlerts = {
   'routes.name': 'Name',
   'routes.anyIntegration': 'Any integration',
   'routes.matchesAll': 'No matchers: every alert of the integration matches.',
-  'routes.policyHint': 'Who is paged (free text until on-call schedules arrive)',
+  'routes.policyHint': 'Who is paged when a new group forms here',
+  'routes.noPolicy': 'None: nobody is paged',
   'routes.declare': 'Declare incident',
   'routes.noDeclare': 'No',
   'routes.add': 'Add route',

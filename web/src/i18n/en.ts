@@ -1,5 +1,7 @@
 // English strings. ja.ts must have exactly the same keys (its type is Messages).
 import { enAlerts } from './en-alerts.js';
+import { enOncall } from './en-oncall.js';
+import { enPaging } from './en-paging.js';
 import { enStatus } from './en-status.js';
 
 export const en = {
@@ -351,6 +353,8 @@ export const en = {
   'war.moreAlertGroups': 'All alert groups of this incident',
   ...enAlerts,
   ...enStatus,
+  ...enOncall,
+  ...enPaging,
 } as const;
 
 /** Every message key. */

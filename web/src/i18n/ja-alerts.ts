@@ -132,6 +132,7 @@ export const jaAlerts: Record<keyof typeof enAlerts, string> = {
   'group.unlink': '解除',
   'group.event.declared_incident': 'インシデント宣言',
   'group.event.routed': 'ルーティング',
+  'group.event.paging_failed': '呼び出せませんでした',
 
   'matchers.title': 'マッチャー',
   'matchers.hint': 'ラベル名・演算子・値: = 等しい、!= 異なる、=~ 正規表現に一致、!~ 正規表現に一致しない。',
@@ -255,7 +256,8 @@ export const jaAlerts: Record<keyof typeof enAlerts, string> = {
   'routes.name': '名前',
   'routes.anyIntegration': 'すべてのインテグレーション',
   'routes.matchesAll': 'マッチャーなし: このインテグレーションのすべてのアラートが一致します。',
-  'routes.policyHint': '誰を呼び出すか(オンコール表ができるまでは自由記述)',
+  'routes.policyHint': 'ここで新しいグループができたときに誰を呼び出すか',
+  'routes.noPolicy': 'なし(誰も呼び出さない)',
   'routes.declare': 'インシデント宣言',
   'routes.noDeclare': 'しない',
   'routes.add': 'ルートを追加',

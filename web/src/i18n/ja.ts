@@ -1,5 +1,7 @@
 // 日本語の文言。キーは en.ts と同じ(型 Messages が欠けたキーを検出する)。
 import { jaAlerts } from './ja-alerts.js';
+import { jaOncall } from './ja-oncall.js';
+import { jaPaging } from './ja-paging.js';
 import { jaStatus } from './ja-status.js';
 import type { Messages } from './en.js';
 
@@ -352,4 +354,6 @@ export const ja: Messages = {
   'war.moreAlertGroups': 'このインシデントのアラートグループをすべて表示',
   ...jaAlerts,
   ...jaStatus,
+  ...jaOncall,
+  ...jaPaging,
 };

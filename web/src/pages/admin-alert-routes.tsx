@@ -6,8 +6,9 @@ import { useApp } from '../app-context.js';
 import { IntegrationsNav } from '../components/alerts-nav.js';
 import { Field, FormError, problemAt, useAction } from '../components/form.js';
 import { draftProblem, fromDrafts, type MatcherDraft, MatchersEditor, toDrafts } from '../components/matchers-editor.js';
+import { Link } from '../router.js';
 import { SEVERITIES } from '../../../src/shared/phases.js';
-import type { AlertRoute, Integration, Severity } from '../types.js';
+import type { AlertRoute, EscalationPolicy, Integration, Severity } from '../types.js';
 
 interface RouteDraft {
   key: number; name: string; integrationId: string; matchers: MatcherDraft[]; service: string; escalationPolicy: string; declareSeverity: Severity | '';
@@ -27,6 +28,7 @@ export function AdminAlertRoutesPage() {
   const [drafts, setDrafts] = useState<RouteDraft[] | null>(null);
   const [savedJson, setSavedJson] = useState('');
   const [integrations, setIntegrations] = useState<Integration[]>([]);
+  const [policies, setPolicies] = useState<EscalationPolicy[]>([]);
   const [failed, setFailed] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
@@ -34,7 +36,7 @@ export function AdminAlertRoutesPage() {
   const body = (ds: RouteDraft[]) => ({
     routes: ds.map((d) => ({
       name: d.name, integrationId: d.integrationId || null, matchers: fromDrafts(d.matchers),
-      service: d.service.trim() || null, escalationPolicy: d.escalationPolicy.trim() || null, declareSeverity: d.declareSeverity || null,
+      service: d.service.trim() || null, escalationPolicy: d.escalationPolicy || null, declareSeverity: d.declareSeverity || null,
     })),
   });
   const accept = (routes: AlertRoute[]) => {
@@ -45,6 +47,7 @@ export function AdminAlertRoutesPage() {
   useEffect(() => {
     api<{ routes: AlertRoute[] }>('GET', '/alert-routes').then((r) => accept(r.routes)).catch((e: Error) => setFailed(e.message));
     api<{ integrations: Integration[] }>('GET', '/integrations').then((r) => setIntegrations(r.integrations)).catch(() => {});
+    api<{ policies: EscalationPolicy[] }>('GET', '/escalation-policies').then((r) => setPolicies(r.policies)).catch(() => {});
   }, []);
 
   if (!drafts) {
@@ -80,7 +83,7 @@ export function AdminAlertRoutesPage() {
     <div className="page narrow-page">
       <IntegrationsNav />
       <h1>{t('routes.title')}</h1>
-      <p className="muted section-hint">{t('routes.intro')}</p>
+      <p className="muted section-hint">{t('routes.intro')} <Link to="/admin/escalation-policies">{t('policies.manage')}</Link></p>
       <form onSubmit={submit} noValidate data-testid="routes-form">
         <FormError error={error} fields={['routes']} />
         {drafts.length === 0 ? <p className="empty">{t('routes.empty')}</p> : null}
@@ -118,7 +121,12 @@ export function AdminAlertRoutesPage() {
                     <input id={`${rid}-service`} value={d.service} onChange={(e) => edit(d.key, { service: e.target.value })} />
                   </Field>
                   <Field id={`${rid}-policy`} label={t('group.escalation')} hint={t('routes.policyHint')} error={problemAt(error, `${p}.escalationPolicy`)}>
-                    <input id={`${rid}-policy`} value={d.escalationPolicy} onChange={(e) => edit(d.key, { escalationPolicy: e.target.value })} aria-describedby={`${rid}-policy-hint`} />
+                    <select id={`${rid}-policy`} value={d.escalationPolicy} onChange={(e) => edit(d.key, { escalationPolicy: e.target.value })} aria-describedby={`${rid}-policy-hint`}>
+                      <option value="">{t('routes.noPolicy')}</option>
+                      {/* A policy deleted since (or not loaded) still shows, by its id, rather than silently becoming "none". */}
+                      {d.escalationPolicy && !policies.some((x) => x.id === d.escalationPolicy) ? <option value={d.escalationPolicy}>{d.escalationPolicy}</option> : null}
+                      {policies.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                    </select>
                   </Field>
                   <Field id={`${rid}-declare`} label={t('routes.declare')} error={problemAt(error, `${p}.declareSeverity`)} className="narrow">
                     <select id={`${rid}-declare`} value={d.declareSeverity} onChange={(e) => edit(d.key, { declareSeverity: e.target.value as Severity | '' })}>

@@ -75,6 +75,7 @@ const EVENTS: Record<string, [string, MessageKey]> = {
   unlinked_incident: ['⚐', 'group.event.unlinked_incident'],
   declared_incident: ['⚑', 'group.event.declared_incident'],
   routed: ['➜', 'group.event.routed'],
+  paging_failed: ['✕', 'group.event.paging_failed'],
 };
 
 /** A short "2 alerts · service: checkout" from an event's data (plain values only; ids left out). */

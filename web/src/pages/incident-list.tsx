@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { useApp } from '../app-context.js';
 import { DrillBadge, OverdueBadges, PhaseBadge, SeverityBadge } from '../components/badges.js';
 import { DeclareDialog } from '../components/declare-dialog.js';
+import { OnCallNowBox } from '../components/oncall-now.js';
 import { tabListKeys } from '../components/tab-keys.js';
 import { useHotkey, useLive, useNow } from '../live.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -43,6 +44,7 @@ export function IncidentListPage() {
           </button>
         ) : <ReadOnlyBadge />}
       </div>
+      <OnCallNowBox />
       <div className="tabs" role="tablist" aria-label={t('list.title')} onKeyDown={tabListKeys}>
         {TABS.map((s) => (
           <Link key={s} to={s === 'open' ? '/' : `/?state=${s}`} role="tab" aria-selected={tab === s} tabIndex={tab === s ? 0 : -1} className="tab">{t(`list.${s}`)}</Link>

@@ -1,8 +1,11 @@
-// Your name, language, time zone, password and API tokens.
+// Your name, language, time zone, password, how pages reach you, on-call shifts, calendar feeds and API tokens.
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
 import { useApp } from '../app-context.js';
+import { CalendarFeedsPanel } from '../components/calendar-feeds.js';
+import { HowPagesReachYou } from '../components/contact-methods.js';
 import { describedBy, Field, FormError, useAction } from '../components/form.js';
+import { MyShifts } from '../components/my-shifts.js';
 import { TimeZoneInput } from '../components/time-zone-input.js';
 import { TokensPanel } from '../components/tokens-panel.js';
 import type { Locale, User } from '../types.js';
@@ -83,6 +86,9 @@ export function ProfilePage() {
         </div>
       </form>
 
+      <HowPagesReachYou userId={user.id} email={user.email} />
+      <MyShifts />
+      <CalendarFeedsPanel />
       <TokensPanel />
     </div>
   );

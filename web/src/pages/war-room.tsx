@@ -7,6 +7,7 @@ import { Composer } from '../components/composer.js';
 import { DecisionsPanel } from '../components/decisions-panel.js';
 import { IncidentAlertsPanel } from '../components/incident-alerts-panel.js';
 import { IncidentHeader } from '../components/incident-header.js';
+import { IncidentPagesPanel } from '../components/incident-pages-panel.js';
 import { RolesPanel } from '../components/roles-panel.js';
 import { RosterPanel } from '../components/roster-panel.js';
 import { StatusPagePanel } from '../components/status-page-panel.js';
@@ -22,7 +23,7 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
   const [incident, setIncident] = useState<IncidentDetail | null>(null);
   const [events, setEvents] = useState<TimelineEvent[] | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
-  // Counts reloads, so the alert groups panel refetches with the rest of the war room.
+  // Counts reloads, so the alert groups and pages panels refetch with the rest of the war room.
   const [loads, setLoads] = useState(0);
   const path = `/incidents/${encodeURIComponent(incidentRef)}`;
 
@@ -76,6 +77,7 @@ export function WarRoomPage({ incidentRef }: { incidentRef: string }) {
           <IncidentAlertsPanel incident={incident} version={loads} />
           <RolesPanel incident={incident} reload={refresh} />
           <RosterPanel incident={incident} reload={refresh} />
+          <IncidentPagesPanel incident={incident} version={loads} reload={refresh} />
           <TimelinePanel incident={incident} events={events ?? []} reload={refresh} />
         </aside>
       </div>
