@@ -4,14 +4,13 @@
  * Bounded: a fresh server per row, a fixed duration per row, and a watchdog over the whole run.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareIncident, seedWarRoom } from './lib/api-client.js';
 import { compileServer, tsxLaunch, type Launch } from './lib/compile-server.js';
-import { renderReport, type Row, type RunInfo } from './lib/report.js';
+import { renderReport, type Row, type RunInfo, sqliteVersion } from './lib/report.js';
 import { SCENARIOS, runLoad, type Scenario } from './lib/scenarios.js';
 import { createScratchDatabase, dropStaleDatabases, probePostgres, where, type ScratchDatabase } from './lib/scratch-database.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -85,20 +84,6 @@ function parseOptions(argv: string[]): Options | null {
     pgUrl,
     out: values.out ?? fileURLToPath(new URL('./results/latest.md', import.meta.url)),
   };
-}
-
-function sqliteVersion(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    const BetterSqlite = require('better-sqlite3') as new (file: string) => { prepare(sql: string): { get(): unknown }; close(): void };
-    const db = new BetterSqlite(':memory:');
-    const row = db.prepare('select sqlite_version() as v').get() as { v: string };
-    db.close();
-    const pkg = require('better-sqlite3/package.json') as { version: string };
-    return `SQLite ${row.v} (better-sqlite3 ${pkg.version})`;
-  } catch (err) {
-    return `SQLite: unknown (${(err as Error).message})`;
-  }
 }
 
 /** Things to undo on the way out, newest first: servers, scratch databases, temp directories. */

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       logLevel: 'warn',
       // The load comes from one token; the limiter must not be what gets measured.
       rateLimitPerMinute: 10_000_000,
+      ...settings.config,
     },
   });
   const server = await startServer(config);

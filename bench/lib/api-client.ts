@@ -46,11 +46,16 @@ function stringField(json: Record<string, unknown>, field: string, where: string
   return value;
 }
 
-/**
- * Creates the first admin with the setup link, an API token, and a SEV2 incident — the path a
- * new team takes, through the public API only.
- */
-export async function prepareIncident(baseUrl: string, setupUrl: string | null): Promise<Fixture> {
+/** The first admin and an API token, through the public API: what every bench starts from. */
+export interface Admin {
+  baseUrl: string;
+  /** `Bearer <token>`, ready for the authorization header. */
+  bearer: string;
+  userId: string;
+}
+
+/** Creates the first admin with the one-time setup link and an API token for it. */
+export async function prepareAdmin(baseUrl: string, setupUrl: string | null): Promise<Admin> {
   if (!setupUrl) throw new Error('the server did not offer a setup link (is the database not empty?)');
   const setupToken = new URL(setupUrl).searchParams.get('token');
   if (!setupToken) throw new Error(`no token in the setup link ${setupUrl}`);
@@ -65,8 +70,20 @@ export async function prepareIncident(baseUrl: string, setupUrl: string | null):
   const userId = stringField((setup.json.user ?? {}) as Record<string, unknown>, 'id', 'POST /api/v1/setup user');
 
   const token = await call(baseUrl, 'POST', '/api/v1/tokens', { name: 'bench' }, { cookie, 'x-csrf-token': csrfToken }, 201);
-  const bearer = `Bearer ${stringField(token.json, 'token', 'POST /api/v1/tokens')}`;
+  return { baseUrl, userId, bearer: `Bearer ${stringField(token.json, 'token', 'POST /api/v1/tokens')}` };
+}
 
+/** One API call as that admin; throws with the answer when its status is not `expect`. */
+export async function callAs(admin: Admin, method: string, path: string, body: unknown, expect: number): Promise<Record<string, unknown>> {
+  return (await call(admin.baseUrl, method, path, body, { authorization: admin.bearer }, expect)).json;
+}
+
+/**
+ * Creates the first admin with the setup link, an API token, and a SEV2 incident — the path a
+ * new team takes, through the public API only.
+ */
+export async function prepareIncident(baseUrl: string, setupUrl: string | null): Promise<Fixture> {
+  const { bearer, userId } = await prepareAdmin(baseUrl, setupUrl);
   const incident = await call(baseUrl, 'POST', '/api/v1/incidents', { title: 'Bench: checkout latency', severity: 'SEV2' }, { authorization: bearer }, 201);
   return { baseUrl, bearer, userId, incidentId: stringField(incident.json, 'id', 'POST /api/v1/incidents') };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpus, release, totalmem } from 'node:os';
 import type { Memory } from './server-process.js';
 import type { LoadResult } from './scenarios.js';
@@ -41,14 +42,36 @@ function gitCommit(): string {
   }
 }
 
-/** The machine and software the numbers came from. */
-export function machineLines(info: RunInfo): string[] {
+/** The SQLite library the server uses and its version, for the line above a table. */
+export function sqliteVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    const BetterSqlite = require('better-sqlite3') as new (file: string) => { prepare(sql: string): { get(): unknown }; close(): void };
+    const db = new BetterSqlite(':memory:');
+    const row = db.prepare('select sqlite_version() as v').get() as { v: string };
+    db.close();
+    const pkg = require('better-sqlite3/package.json') as { version: string };
+    return `SQLite ${row.v} (better-sqlite3 ${pkg.version})`;
+  } catch (err) {
+    return `SQLite: unknown (${(err as Error).message})`;
+  }
+}
+
+/** Date, commit, machine, software and how the server ran: the lines every bench's report starts with. */
+export function environmentLines(info: Pick<RunInfo, 'startedAt' | 'loadAverage' | 'sqlite' | 'postgres' | 'runtime'>): string[] {
   const cpu = cpus();
   return [
     `- date: ${info.startedAt.toISOString()}; commit: ${gitCommit()}`,
     `- machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform} ${release()} ${process.arch}; load average at start ${info.loadAverage.toFixed(2)}`,
     `- node ${process.version}; ${info.sqlite}; PostgreSQL: ${info.postgres}`,
     `- server: ${info.runtime === 'dist' ? 'compiled with tsc, run by plain node (as `npm start`)' : 'TypeScript through tsx (RSS includes ~50 MB of loader)'}, own process, log level warn`,
+  ];
+}
+
+/** The machine and software the numbers came from. */
+export function machineLines(info: RunInfo): string[] {
+  return [
+    ...environmentLines(info),
     `- load: autocannon in the harness process, ${info.connections} connections, ${info.warmupS} s warm-up (not counted) + ${info.durationS} s measured per row; a fresh server and database per row`,
   ];
 }

@@ -8,6 +8,8 @@ export interface ChildSettings {
   dataDir: string;
   /** Unset: embedded SQLite in dataDir. */
   databaseUrl?: string;
+  /** More configuration (JSON values only), e.g. webhookAllowPrivate for a receiver on loopback. */
+  config?: Record<string, unknown>;
 }
 
 /** What bench/server-child.ts answers over IPC. */
