@@ -29,6 +29,8 @@ const REQUEST_TIMEOUT_MS = 20_000;
 const FINALE_ALERTS = 1000;
 /** Acknowledged alerts per round that are sent again after the restart, to see them deduplicated. */
 const RESEND_PER_ROUND = 100;
+/** Round 1 runs again, on a restarted server, when its kill cut no request off; at most this many times. */
+const TIMER_ROUNDS = 3;
 
 /**
  * The bench's server child (bench/server-child.ts) through tsx: a server process of its own that
@@ -246,12 +248,24 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     };
 
     // ---- round 1: killed at an arbitrary moment, with requests on the wire ----
-    const first = await start();
-    const key = await prepare(first.url, first.setupUrl);
-    const one = await loadAndKill(first, key, 'timer', seq);
-    checkRound(one, 'timer', first);
+    // On a busy machine every sender can have its answer in hand when the kill comes, so that the
+    // kill cuts nothing off. The round is then run again on a restarted server (with the refused
+    // requests retried first), up to TIMER_ROUNDS times, until a kill cuts a request off.
+    let server = await start();
+    const key = await prepare(server.url, server.setupUrl);
+    const timerRounds: Round[] = [];
+    for (;;) {
+      const round = await loadAndKill(server, key, 'timer', seq);
+      checkRound(round, 'timer', server);
+      timerRounds.push(round);
+      if (round.inFlight > 0 || timerRounds.length === TIMER_ROUNDS) break;
+      server = await start();
+      expect(server.setupUrl, 'the restarted server forgot its admin').toBeNull();
+      await retry(server, key, round.cutOff);
+    }
+    const one = timerRounds.at(-1)!;
     left.push(await leftInInbox());
-    expect(one.inFlight, 'no request was in flight when the server was killed').toBeGreaterThan(0);
+    expect(one.inFlight, `no request was in flight when the server was killed, in ${TIMER_ROUNDS} tries`).toBeGreaterThan(0);
 
     // ---- round 2: restarted; the cut-off requests are retried, then killed right after a 2xx ----
     const second = await start();
@@ -268,7 +282,7 @@ describe.each(DATABASE_KINDS)('ingest survives kill -9 under load (%s)', (kind) 
     const third = await start();
     await retry(third, key, two.cutOff);
     // Prometheus re-sends firing alerts every minute: repeats must find what survived the kills.
-    const resent = [...[...one.acknowledged.keys()].slice(0, RESEND_PER_ROUND), ...[...two.acknowledged.keys()].slice(0, RESEND_PER_ROUND)];
+    const resent = [...timerRounds, two].flatMap((round) => [...round.acknowledged.keys()].slice(0, RESEND_PER_ROUND));
     await retry(third, key, Array.from({ length: SENDERS }, (_, n) => request(n, resent.filter((s) => acknowledged.get(s) === n))).filter((r) => r.seqs.length));
     await retry(third, key, [request(0, [0])]);
     attempted.add(0);
