@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { CLOCK_OVERDUE, drainJobs, housekeeping, sweepClocks } from './background.js';
+import { PAGE_ESCALATE } from '../modules/paging/pages.service.js';
+import { CLOCK_OVERDUE, drainJobs, housekeeping, JobPool, sweepClocks } from './background.js';
 import { JobQueue } from './queue.js';
 
 const MIN = 60_000;
@@ -98,5 +99,48 @@ describe.each(DATABASE_KINDS)('housekeeping (%s)', (kind) => {
     await housekeeping(ts.server.ctx, Date.now() + 8 * 24 * 3600_000);
     expect(await db.selectFrom('idempotency_keys').select('key').execute()).toHaveLength(0);
     expect(await db.selectFrom('sessions').select('id').execute()).toHaveLength(0);
+  });
+});
+
+describe.each(DATABASE_KINDS)('paging job pool (%s)', (kind) => {
+  let ts: TestServer;
+  beforeAll(async () => {
+    ts = await startTestServer(kind);
+  });
+  afterAll(async () => ts?.close());
+
+  // Escalations of pages that do not exist: jobs that end well at once.
+  const enqueue = (queue: JobQueue, n: number, tag: string) =>
+    queue.enqueueMany(Array.from({ length: n }, (_, i) => ({ kind: PAGE_ESCALATE, payload: { pageId: `missing-${tag}-${i}`, cycle: 0, level: 0 } })));
+  const statuses = async () => (await ts.server.ctx.storage.db.selectFrom('jobs').select('status').where('kind', '=', PAGE_ESCALATE).execute()).map((r) => r.status).sort();
+  const until = async (check: () => Promise<boolean>) => {
+    const deadline = Date.now() + 5_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`jobs still ${JSON.stringify(await statuses())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('marks every finished job done: with its next claim, after a short wait, and when it stops', async () => {
+    const ctx = ts.server.ctx;
+    const queue = new JobQueue(ctx.storage);
+    const pool = new JobPool(ctx, queue, 'pool-test', [PAGE_ESCALATE], 4);
+    try {
+      // One job, room for four: nothing is claimed after it ends, so its completion waits a moment, then is written alone.
+      await enqueue(queue, 1, 'a');
+      pool.pump();
+      await until(async () => (await statuses()).every((s) => s === 'done'));
+      // Six jobs, room for four: the claims for the last two mark the first ones done.
+      await enqueue(queue, 6, 'b');
+      pool.pump();
+      await until(async () => (await statuses()).every((s) => s === 'done'));
+      // Stopping writes what has finished at once.
+      await enqueue(queue, 2, 'c');
+      pool.pump();
+      await until(async () => (await statuses()).filter((s) => s === 'pending').length === 0);
+    } finally {
+      await pool.stop();
+    }
+    expect(await statuses()).toEqual(Array(9).fill('done'));
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { newId, nowIso } from '../shared/ids.js';
+import { keyChunks, keyIn } from '../storage/bulk.js';
 import type { Storage } from '../storage/db.js';
 import type { JobsTable } from '../storage/schema.js';
 
@@ -11,6 +12,9 @@ export interface NewJob {
   dedupKey?: string;
   runAt?: number;
 }
+
+/** Jobs per INSERT: 11 values each, well within SQLite's and PostgreSQL's limits of bound parameters. */
+const ENQUEUE_CHUNK = 500;
 
 /** A claimed job. */
 export type Job = JobsTable;
@@ -54,26 +58,52 @@ export class JobQueue {
 
   /** Adds a job; false when a job with the same dedup key already exists. */
   async enqueue(job: NewJob, db = this.storage.db): Promise<boolean> {
-    const now = this.clock();
-    const res = await db.insertInto('jobs').values({
-      id: newId(now), kind: job.kind, dedup_key: job.dedupKey ?? null, payload_json: JSON.stringify(job.payload ?? null),
-      status: 'pending', attempts: 0, run_at: nowIso(job.runAt ?? now), lease_owner: null, lease_until: null, last_error: null,
-      created_at: nowIso(now), finished_at: null,
-    }).onConflict((oc) => oc.column('dedup_key').doNothing()).executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    return (await this.enqueueMany([job], db)) > 0;
   }
 
-  /** Claims up to `limit` due jobs (or jobs whose lease ran out) for `owner` for `leaseMs`. */
-  async claim(owner: string, limit: number, leaseMs: number, kinds?: string[]): Promise<Job[]> {
+  /**
+   * Adds jobs in as few statements as the parameter limits allow (a storm routes thousands of new
+   * groups in one grouping transaction; a page's level enqueues its notifications and its
+   * escalation together). Jobs whose dedup key exists already are skipped; returns how many were added.
+   */
+  async enqueueMany(jobs: NewJob[], db = this.storage.db): Promise<number> {
+    const now = this.clock();
+    let added = 0;
+    for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
+      const rows = jobs.slice(i, i + ENQUEUE_CHUNK).map((job) => ({
+        id: newId(now), kind: job.kind, dedup_key: job.dedupKey ?? null, payload_json: JSON.stringify(job.payload ?? null),
+        status: 'pending', attempts: 0, run_at: nowIso(job.runAt ?? now), lease_owner: null, lease_until: null, last_error: null,
+        created_at: nowIso(now), finished_at: null,
+      }));
+      const res = await db.insertInto('jobs').values(rows).onConflict((oc) => oc.column('dedup_key').doNothing()).executeTakeFirst();
+      added += Number(res.numInsertedOrUpdatedRows ?? 0);
+    }
+    return added;
+  }
+
+  /**
+   * Claims up to `limit` due jobs (or jobs whose lease ran out) for `owner` for `leaseMs`. Jobs this
+   * owner finished since its last claim (`done`) are marked done in the same statement on PostgreSQL,
+   * where every statement is a round trip (SQLite cannot update in a WITH clause: a statement of its own).
+   */
+  async claim(owner: string, limit: number, leaseMs: number, kinds?: string[], done: Job[] = []): Promise<Job[]> {
     const now = nowIso(this.clock());
     const until = nowIso(this.clock() + leaseMs);
-    const lock = this.storage.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+    const postgres = this.storage.dialect === 'postgres';
+    if (done.length && !postgres) await this.completeMany(done);
+    const lock = postgres ? sql`FOR UPDATE SKIP LOCKED` : sql``;
     const kindFilter = kinds?.length ? sql`AND kind IN (${sql.join(kinds)})` : sql``;
+    const doneIds = done.map((j) => j.id);
+    // A job finished here is never claimed in the same statement (one whose lease ran out while it ran would be a candidate).
+    const [finish, notDone] = done.length && postgres
+      ? [sql`WITH finished AS (UPDATE jobs SET status = 'done', finished_at = ${now}, lease_owner = NULL, lease_until = NULL WHERE id IN (${sql.join(doneIds)}) AND lease_owner = ${owner}) `,
+        sql`AND id NOT IN (${sql.join(doneIds)})`]
+      : [sql``, sql``];
     const result = await sql<Job>`
-      UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_until = ${until}, attempts = attempts + 1
+      ${finish}UPDATE jobs SET status = 'running', lease_owner = ${owner}, lease_until = ${until}, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM jobs
-        WHERE ((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now})) ${kindFilter}
+        WHERE ((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now})) ${kindFilter} ${notDone}
         ORDER BY run_at LIMIT ${limit} ${lock}
       )
       RETURNING *`.execute(this.storage.db);
@@ -82,8 +112,17 @@ export class JobQueue {
 
   /** Marks a job done, if this owner still holds its lease. */
   async complete(job: Job): Promise<void> {
-    await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(this.clock()), lease_owner: null, lease_until: null })
-      .where('id', '=', job.id).where('lease_owner', '=', job.lease_owner).execute();
+    await this.completeMany([job]);
+  }
+
+  /** Marks jobs done, each if its owner still holds its lease (all of them one owner's). */
+  async completeMany(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const owner = jobs[0]!.lease_owner;
+    for (const ids of keyChunks(this.storage.dialect, jobs.map((j) => j.id))) {
+      await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(this.clock()), lease_owner: null, lease_until: null })
+        .where(keyIn(this.storage.dialect, 'id', ids)).where('lease_owner', '=', owner).execute();
+    }
   }
 
   /**

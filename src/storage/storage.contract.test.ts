@@ -309,6 +309,36 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
       expect(JSON.parse(claimed[0]!.payload_json)).toEqual({ a: 1 });
     });
 
+    it('enqueues many jobs in one call, skipping dedup keys already taken (also within the call)', async () => {
+      const q = new JobQueue(storage);
+      await q.enqueue({ kind: 'k.many', payload: 'first', dedupKey: 'many:0' });
+      const jobs = Array.from({ length: 1203 }, (_, i) => ({ kind: 'k.many', payload: i, dedupKey: `many:${i % 1200}` }));
+      // 1,203 jobs in three statements: 1,200 keys, one of them enqueued before, three repeated across chunks.
+      expect(await q.enqueueMany(jobs)).toBe(1199);
+      expect(await q.enqueueMany([])).toBe(0);
+      const rows = await storage.db.selectFrom('jobs').select(['dedup_key', 'payload_json']).where('kind', '=', 'k.many').execute();
+      expect(rows).toHaveLength(1200);
+      expect(rows.find((r) => r.dedup_key === 'many:0')!.payload_json).toBe('"first"');
+    });
+
+    it('marks the jobs a worker finished done with its next claim, and claims none of them again', async () => {
+      const q = new JobQueue(storage);
+      for (let i = 0; i < 3; i++) await q.enqueue({ kind: 'k.carry', payload: i });
+      const finished = await q.claim('w', 2, 60_000, ['k.carry']);
+      expect(finished).toHaveLength(2);
+      // A job finished by a worker whose lease another took over stays the other's.
+      await q.enqueue({ kind: 'k.carry-stolen', payload: null });
+      const [lost] = await q.claim('w', 1, -1000, ['k.carry-stolen']);
+      const [taken] = await q.claim('other', 1, 60_000, ['k.carry-stolen']);
+      const next = await q.claim('w', 5, 60_000, ['k.carry'], [...finished, lost!]);
+      expect(next.map((j) => JSON.parse(j.payload_json))).toEqual([2]);
+      const status = async (id: string) => (await storage.db.selectFrom('jobs').select(['status', 'lease_owner']).where('id', '=', id).executeTakeFirstOrThrow());
+      for (const j of finished) expect(await status(j.id)).toEqual({ status: 'done', lease_owner: null });
+      expect(await status(taken!.id)).toEqual({ status: 'running', lease_owner: 'other' });
+      await q.completeMany(next);
+      expect(await status(next[0]!.id)).toEqual({ status: 'done', lease_owner: null });
+    });
+
     it('never hands one job to two concurrent claimers', async () => {
       const q = new JobQueue(storage);
       for (let i = 0; i < 40; i++) await q.enqueue({ kind: 'k.race', payload: i });
