@@ -131,11 +131,11 @@ export class PagesService {
     const page: PagesTable = {
       id: newId(now), title: input.title, severity: input.severity, status: 'triggered', policy_id: input.snapshot.policyId,
       snapshot_json: JSON.stringify(input.snapshot), alert_group_id: input.alertGroupId ?? null, incident_id: input.incidentId ?? null,
-      drill: input.drill ? 1 : 0, dedup_key: input.dedupKey ?? null, level: 0, cycle: 0, escalates_at: null, exhausted_at: null, created_by: actor.userId,
+      drill: input.drill ? 1 : 0, dedup_key: input.dedupKey ?? null, level: 0, cycle: 0, escalates_at: nowIso(escalationDue(first)), exhausted_at: null, created_by: actor.userId,
       created_at: nowIso(now), acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, updated_at: nowIso(now),
     };
     await trx.insertInto('pages').values(page).execute();
-    await this.enterLevel(trx, page, 0, 0, first, { kind: 'triggered', actorId: actor.userId, data: { policy: input.snapshot.name } });
+    await this.enterLevel(trx, page, 0, 0, first, { kind: 'triggered', actorId: actor.userId, data: { policy: input.snapshot.name } }, true);
     if (page.incident_id) {
       await this.incidents?.recordAlertActivity(trx, page.incident_id, 'page.started', { pageId: page.id, title: page.title, target: input.snapshot.name, users: first.people.length }, actor);
     }
@@ -247,32 +247,36 @@ export class PagesService {
     return { at, timeoutMinutes: level.timeoutMinutes, people, plans };
   }
 
-  /** Enters a level: notifications for whoever it means now, and the escalation when its timeout is up. */
-  private async enterLevel(trx: Db, page: PagesTable, level: number, cycle: number, prepared: Prepared, before?: { kind: string; actorId: string | null; data: Record<string, unknown> }): Promise<void> {
+  /**
+   * Enters a level: notifications for whoever it means now, and the escalation when its timeout is up.
+   * `inserted`: the page row was just written with this level (a page's start), so it needs no update.
+   * Each kind of row is written in one statement, whatever the number of people: on PostgreSQL every
+   * statement is a round trip, and a page waits for them.
+   */
+  private async enterLevel(trx: Db, page: PagesTable, level: number, cycle: number, prepared: Prepared, before?: { kind: string; actorId: string | null; data: Record<string, unknown> }, inserted = false): Promise<void> {
     const { at: now, people } = prepared;
-    let notifications = 0;
+    const notifications: PageNotificationsTable[] = [];
     for (const userId of people) {
       for (const step of prepared.plans.get(userId) ?? []) {
-        const due = now + step.delayMinutes * MINUTE;
-        const n: PageNotificationsTable = {
+        notifications.push({
           id: newId(now), page_id: page.id, user_id: userId, contact_method_id: step.contactMethodId, kind: step.kind, level, cycle,
-          status: 'scheduled', attempts: 0, error: null, due_at: nowIso(due), sent_at: null, created_at: nowIso(now),
-        };
-        await trx.insertInto('page_notifications').values(n).execute();
-        await this.deps.queue.enqueue({ kind: PAGE_NOTIFY, dedupKey: `${PAGE_NOTIFY}:${n.id}`, payload: { notificationId: n.id }, runAt: due }, trx);
-        notifications++;
+          status: 'scheduled', attempts: 0, error: null, due_at: nowIso(now + step.delayMinutes * MINUTE), sent_at: null, created_at: nowIso(now),
+        });
       }
     }
-    // A level with nobody to wake (an empty schedule) moves on at once rather than after its timeout.
-    const escalatesAt = people.length ? now + prepared.timeoutMinutes * MINUTE : now;
-    await trx.updateTable('pages').set({ level, cycle, escalates_at: nowIso(escalatesAt), updated_at: nowIso(now) }).where('id', '=', page.id).execute();
-    await this.deps.queue.enqueue({ kind: PAGE_ESCALATE, dedupKey: `${PAGE_ESCALATE}:${page.id}:${cycle}:${level}`, payload: { pageId: page.id, cycle, level }, runAt: escalatesAt }, trx);
+    if (notifications.length) await trx.insertInto('page_notifications').values(notifications).execute();
+    const escalatesAt = escalationDue(prepared);
+    if (!inserted) await trx.updateTable('pages').set({ level, cycle, escalates_at: nowIso(escalatesAt), updated_at: nowIso(now) }).where('id', '=', page.id).execute();
+    await this.deps.queue.enqueueMany([
+      ...notifications.map((n) => ({ kind: PAGE_NOTIFY, dedupKey: `${PAGE_NOTIFY}:${n.id}`, payload: { notificationId: n.id }, runAt: Date.parse(n.due_at) })),
+      { kind: PAGE_ESCALATE, dedupKey: `${PAGE_ESCALATE}:${page.id}:${cycle}:${level}`, payload: { pageId: page.id, cycle, level }, runAt: escalatesAt },
+    ], trx);
     // The page's own start (when entering its first level) and this level's entry, in one statement.
     const at = nowIso(now);
     const kind = level === 0 && cycle === 0 ? 'notified' : level === 0 ? 'repeated' : 'escalated';
     await trx.insertInto('page_events').values([
       ...(before ? [{ id: newId(now), page_id: page.id, at, kind: before.kind, actor_id: before.actorId, data_json: JSON.stringify(before.data) }] : []),
-      { id: newId(now), page_id: page.id, at, kind, actor_id: null, data_json: JSON.stringify({ level, cycle, users: people, notifications }) },
+      { id: newId(now), page_id: page.id, at, kind, actor_id: null, data_json: JSON.stringify({ level, cycle, users: people, notifications: notifications.length }) },
     ]).execute();
   }
 
@@ -328,10 +332,14 @@ export class PagesService {
 
   /** Job: send one notification. Throws the channel's DeliveryError so the queue retries it. */
   async notify(payload: { notificationId: string }, attempt: number): Promise<void> {
-    const n = await this.db.selectFrom('page_notifications').selectAll().where('id', '=', payload.notificationId).executeTakeFirst();
-    if (!n || n.status === 'sent' || n.status === 'skipped' || n.status === 'failed') return;
-    const page = await this.db.selectFrom('pages').selectAll().where('id', '=', n.page_id).executeTakeFirst();
-    if (!page) return;
+    // The notification with its page, in one query.
+    const row = await this.db.selectFrom('page_notifications as n').innerJoin('pages as p', 'p.id', 'n.page_id')
+      .select(['n.id', 'n.page_id', 'n.user_id', 'n.contact_method_id', 'n.level', 'n.status',
+        'p.title', 'p.severity', 'p.status as page_status', 'p.snapshot_json', 'p.created_at', 'p.drill', 'p.alert_group_id', 'p.incident_id'])
+      .where('n.id', '=', payload.notificationId).executeTakeFirst();
+    if (!row || row.status === 'sent' || row.status === 'skipped' || row.status === 'failed') return;
+    const n = row;
+    const page = { id: row.page_id, title: row.title, severity: row.severity, status: row.page_status, snapshot_json: row.snapshot_json, created_at: row.created_at, drill: row.drill, alert_group_id: row.alert_group_id, incident_id: row.incident_id };
     // "After 5 minutes if still unacknowledged": an acknowledged or resolved page sends nothing more.
     // (A group its source resolved has ended its page already, after the grouping commit; should that
     // have failed, the level's escalation job ends it. Asking the alerts room here too would be one more
@@ -439,6 +447,11 @@ export class PagesService {
   async get(id: string) {
     return pageDetail(this.db, this.deps.people, this.deps.policies, id);
   }
+}
+
+/** When a level times out: after its timeout, or at once when it has nobody to wake (an empty schedule), so the page moves on. */
+function escalationDue(prepared: Prepared): number {
+  return prepared.people.length ? prepared.at + prepared.timeoutMinutes * MINUTE : prepared.at;
 }
 
 /** A catch handler: a 404 (the thing is gone) becomes `value`; anything else (the database) is thrown on, so the job is retried. */
