@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../../test/support/databases.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
-import { AlertGrouper } from './grouper.js';
+import { AlertGrouper, stormNow } from './grouper.js';
 import { SOURCES } from '../../plugins/registry.js';
 import { parseRequest } from './parse.js';
 import { SetAsideRequests } from './set-aside.js';
@@ -308,5 +308,25 @@ describe.each(DATABASE_KINDS)('grouping after a storm (%s)', (kind) => {
     // 5 requests of 300 alerts: 900 + 600 alerts on PostgreSQL, a request at a time on SQLite.
     expect(grouper.stats.chunks - before).toBe(kind === 'postgres' ? 2 : 5);
     expect(grouper.stats.alerts).toBeGreaterThanOrEqual(1500);
+  });
+});
+
+describe('what counts as a storm', () => {
+  // need: arrival rate × measured cost per alert; used: the share of the time grouping took.
+  it('counts the time grouping took on SQLite only, where it is the event loop’s', () => {
+    // A steady trickle in small transactions: on PostgreSQL they mostly wait for the database.
+    expect(stormNow(false, 'sqlite', 0.01, 0.9)).toBe(true);
+    expect(stormNow(false, 'postgres', 0.01, 0.9)).toBe(false);
+    // What grouping everything would take counts on both.
+    expect(stormNow(false, 'postgres', 0.9, 0)).toBe(true);
+    expect(stormNow(false, 'sqlite', 0.9, 0)).toBe(true);
+  });
+
+  it('ends a storm only once the load is well under the line', () => {
+    expect(stormNow(true, 'postgres', 0.4, 0)).toBe(true);
+    expect(stormNow(true, 'postgres', 0.2, 0.9)).toBe(false);
+    expect(stormNow(true, 'sqlite', 0.2, 0.4)).toBe(true);
+    expect(stormNow(true, 'sqlite', 0.2, 0.2)).toBe(false);
+    expect(stormNow(false, 'sqlite', 0.4, 0.4)).toBe(false);
   });
 });

@@ -67,6 +67,22 @@ export function isDatabaseTrouble(err: unknown): boolean {
 }
 const nextTurn = () => new Promise((r) => setImmediate(r));
 
+/**
+ * Whether alerts arrive as a storm: what grouping everything would take (`need`: arrival rate ×
+ * cost per alert), or what it took (`used`: many small transactions cost more per alert than the
+ * estimate, which only larger ones update), is over STORM_LOAD of the time. Out of a storm only
+ * once both are well under the line, so it does not flip back and forth.
+ * What it took counts on SQLite only, where a transaction's time is the event loop's. On PostgreSQL
+ * it is mostly waiting for the database while requests are served: at a steady 100 alerts/s, small
+ * transactions back to back took over half the time and were paused as a storm, for up to
+ * MAX_PAUSE_MS at a time, so grouping (and paging after it) fell a second behind.
+ */
+export function stormNow(was: boolean, dialect: Storage['dialect'], need: number, used: number): boolean {
+  const took = dialect === 'sqlite' ? used : 0;
+  if (!was) return need > STORM_LOAD || took > STORM_LOAD;
+  return !(need < STORM_LOAD / 2 && took < STORM_LOAD / 2);
+}
+
 /** Where the grouper gets what it needs of the rest of the room. */
 export interface GrouperDeps {
   storage: Storage;
@@ -194,12 +210,7 @@ export class AlertGrouper {
       return false;
     }
     this.rate(now);
-    // What grouping everything would take (rate × cost), or what it took (many small transactions
-    // cost more per alert than the estimate, which only larger ones update). Out of a storm only
-    // once both are well under the line, so it does not flip back and forth.
-    const need = (this.window.rate * this.costPerAlertMs) / 1000;
-    if (!this.storm) this.storm = need > STORM_LOAD || this.window.used > STORM_LOAD;
-    else if (need < STORM_LOAD / 2 && this.window.used < STORM_LOAD / 2) this.storm = false;
+    this.storm = stormNow(this.storm, this.deps.storage.dialect, (this.window.rate * this.costPerAlertMs) / 1000, this.window.used);
     return this.storm;
   }
 
@@ -324,13 +335,12 @@ export class AlertGrouper {
       if (rows.length === 0) return null;
       this.taken = rows;
       const outcome = await applyBatch(trx, storage.dialect, await this.items(trx, rows), env, nowIso());
-      for (const [groupId, severity] of outcome.declare) {
-        await this.jobs.enqueue({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } }, trx);
-      }
       // One page per group and firing: a group that reopens pages again. The wait lets more alerts join first.
-      for (const p of outcome.page) {
-        await this.jobs.enqueue({ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${p.groupId}:${p.at}`, payload: { groupId: p.groupId, at: p.at }, runAt: p.runAt }, trx);
-      }
+      // (In one statement: a storm routes thousands of new groups in one chunk.)
+      await this.jobs.enqueueMany([
+        ...[...outcome.declare].map(([groupId, severity]) => ({ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${groupId}`, payload: { groupId, severity } })),
+        ...outcome.page.map((p) => ({ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${p.groupId}:${p.at}`, payload: { groupId: p.groupId, at: p.at }, runAt: p.runAt })),
+      ], trx);
       await this.deps.inbox.applied(trx, rows);
       return { outcome, rows };
     });
