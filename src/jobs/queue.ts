@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { newId, nowIso } from '../shared/ids.js';
 import { keyChunks, keyIn } from '../storage/bulk.js';
-import type { Storage } from '../storage/db.js';
+import type { Db, Storage } from '../storage/db.js';
 import type { JobsTable } from '../storage/schema.js';
 
 /** A job to run: what kind, with what, and when. */
@@ -84,13 +84,25 @@ export class JobQueue {
   /**
    * Claims up to `limit` due jobs (or jobs whose lease ran out) for `owner` for `leaseMs`. Jobs this
    * owner finished since its last claim (`done`) are marked done in the same statement on PostgreSQL,
-   * where every statement is a round trip (SQLite cannot update in a WITH clause: a statement of its own).
+   * where every statement is a round trip (SQLite cannot update in a WITH clause: a statement of its
+   * own, in one transaction with the claim).
    */
   async claim(owner: string, limit: number, leaseMs: number, kinds?: string[], done: Job[] = []): Promise<Job[]> {
+    const postgres = this.storage.dialect === 'postgres';
+    if (done.length && !postgres) {
+      // One transaction, so one commit (a sync to disk that holds the event loop) rather than two.
+      return this.storage.db.transaction().execute(async (trx) => {
+        await this.completeMany(done, trx);
+        return this.claimIn(trx, owner, limit, leaseMs, kinds, []);
+      });
+    }
+    return this.claimIn(this.storage.db, owner, limit, leaseMs, kinds, done);
+  }
+
+  private async claimIn(db: Db, owner: string, limit: number, leaseMs: number, kinds: string[] | undefined, done: Job[]): Promise<Job[]> {
     const now = nowIso(this.clock());
     const until = nowIso(this.clock() + leaseMs);
     const postgres = this.storage.dialect === 'postgres';
-    if (done.length && !postgres) await this.completeMany(done);
     const lock = postgres ? sql`FOR UPDATE SKIP LOCKED` : sql``;
     const kindFilter = kinds?.length ? sql`AND kind IN (${sql.join(kinds)})` : sql``;
     const doneIds = done.map((j) => j.id);
@@ -106,7 +118,7 @@ export class JobQueue {
         WHERE ((status = 'pending' AND run_at <= ${now}) OR (status = 'running' AND lease_until < ${now})) ${kindFilter} ${notDone}
         ORDER BY run_at LIMIT ${limit} ${lock}
       )
-      RETURNING *`.execute(this.storage.db);
+      RETURNING *`.execute(db);
     return result.rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
   }
 
@@ -116,11 +128,11 @@ export class JobQueue {
   }
 
   /** Marks jobs done, each if its owner still holds its lease (all of them one owner's). */
-  async completeMany(jobs: Job[]): Promise<void> {
+  async completeMany(jobs: Job[], db: Db = this.storage.db): Promise<void> {
     if (jobs.length === 0) return;
     const owner = jobs[0]!.lease_owner;
     for (const ids of keyChunks(this.storage.dialect, jobs.map((j) => j.id))) {
-      await this.storage.db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(this.clock()), lease_owner: null, lease_until: null })
+      await db.updateTable('jobs').set({ status: 'done', finished_at: nowIso(this.clock()), lease_owner: null, lease_until: null })
         .where(keyIn(this.storage.dialect, 'id', ids)).where('lease_owner', '=', owner).execute();
     }
   }
