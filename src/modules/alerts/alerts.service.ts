@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { JobQueue } from '../../jobs/queue.js';
 import type { EventBus } from '../../server/event-bus.js';
 import { problems } from '../../server/problem.js';
 import { type Actor, SYSTEM_ACTOR } from '../../shared/actor.js';
@@ -14,6 +15,7 @@ import type {
   AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, Matcher, RoutesReplaceSchema, StormSchema,
 } from './alerts.schema.js';
 import type { BatchOutcome, PipelineEnv, RouteRule } from './pipeline.js';
+import { PAGE_FOR_GROUP } from './grouper.js';
 import { checkMatchers, type SilencesService } from './silences.service.js';
 
 type ListQuery = z.output<typeof AlertGroupListQuery>;
@@ -109,8 +111,15 @@ export class AlertsService {
 
   /** Silences or windows changed, or time passed: re-mark open groups and tell live views. */
   async refreshSuppression(): Promise<void> {
-    const changed = await this.silences.refreshOpenGroups();
+    // A silence or window that ends while its groups still fire: they page now (their group wait is
+    // long past). Once per group and lifting; a group with an open page keeps that page.
+    let lifted = 0;
+    const changed = await this.silences.refreshOpenGroups(async (trx, groupIds) => {
+      const at = nowIso();
+      lifted = await new JobQueue(this.storage).enqueueMany(groupIds.map((groupId) => ({ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${groupId}:lifted:${at}`, payload: { groupId } })), trx);
+    });
     if (changed.length) this.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
+    if (lifted) this.bus.publish({ type: 'jobs.wake', at: nowIso(), data: {}, local: true });
   }
 
   /** How many open groups these matchers cover, and the 20 most recently active of them. */

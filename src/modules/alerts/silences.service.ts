@@ -79,19 +79,27 @@ export class SilencesService {
    * Re-evaluates suppression of every open group (after a change, and periodically so windows that
    * start or end take effect). Returns the ids of groups that changed.
    */
-  async refreshOpenGroups(): Promise<string[]> {
+  /**
+   * Re-marks open groups by the silences and windows in force now; returns the groups that changed.
+   * `lifted` runs in the same transaction with the triggered groups that routed to a policy and are
+   * no longer suppressed (paging pages them: a silence that ends while its alerts still fire).
+   */
+  async refreshOpenGroups(lifted?: (trx: Db, groupIds: string[]) => Promise<void>): Promise<string[]> {
     this.cache = null;
     await this.load();
     const now = nowIso();
-    const open = await this.db.selectFrom('alert_groups').select(['id', 'integration_id', 'service', 'labels_json', 'suppressed_by']).where('status', '!=', 'resolved').execute();
-    const changed: { id: string; to: string | null }[] = [];
+    const open = await this.db.selectFrom('alert_groups').select(['id', 'integration_id', 'service', 'labels_json', 'suppressed_by', 'status', 'escalation_policy'])
+      .where('status', '!=', 'resolved').execute();
+    const changed: { id: string; to: string | null; pages: boolean }[] = [];
     for (const g of open) {
       const to = this.suppression(JSON.parse(g.labels_json), g.integration_id, g.service, now);
-      if (to !== g.suppressed_by) changed.push({ id: g.id, to });
+      if (to !== g.suppressed_by) changed.push({ id: g.id, to, pages: to === null && g.status === 'triggered' && g.escalation_policy !== null });
     }
     if (changed.length) {
       await this.db.transaction().execute(async (trx) => {
         for (const c of changed) await trx.updateTable('alert_groups').set({ suppressed_by: c.to, updated_at: now }).where('id', '=', c.id).execute();
+        const paged = changed.filter((c) => c.pages).map((c) => c.id);
+        if (paged.length && lifted) await lifted(trx, paged);
       });
     }
     return changed.map((c) => c.id);

@@ -315,6 +315,45 @@ describe.each(DATABASE_KINDS)('paging (%s)', (kind) => {
     expect(failed.data.error).toContain('does not exist');
   });
 
+  it('a group that fired while silenced pages once the silence ends, if it still fires', async () => {
+    const policy = await ts.call('POST', '/api/v1/escalation-policies', { token: ts.admin.token, body: { name: 'Night', levels: [{ targets: [{ type: 'user', id: rin.id }], timeoutMinutes: 5 }] } });
+    await ts.call('PUT', '/api/v1/alert-routes', { token: ts.admin.token, body: { routes: [{ name: 'Batch', matchers: [{ name: 'team', value: 'batch' }], escalationPolicy: policy.body.id }] } });
+    const integration = await ts.call('POST', '/api/v1/integrations', { token: ts.admin.token, body: { source: 'alertmanager', name: 'Batch', groupBy: ['alertname'] } });
+    const silence = await ts.call('POST', '/api/v1/silences', {
+      token: ts.admin.token, body: { matchers: [{ name: 'team', value: 'batch' }], endsAt: new Date(Date.now() + 3_600_000).toISOString(), comment: 'Nightly batch rerun' },
+    });
+    expect(silence.status, JSON.stringify(silence.body)).toBe(201);
+    const fire = (name: string) => ts.call('POST', '/ingest/alertmanager', {
+      headers: { authorization: `Bearer ${integration.body.key}` },
+      body: {
+        version: '4', groupKey: 'x', truncatedAlerts: 0, status: 'firing', receiver: 'hikeshi', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am',
+        alerts: [{ status: 'firing', labels: { alertname: name, team: 'batch' }, annotations: { summary: `${name} is failing` }, startsAt: '2026-11-24T02:15:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: `fp-${name}` }],
+      },
+    });
+    expect((await fire('BatchLate')).status).toBeLessThan(300);
+    expect((await fire('BatchDone')).status).toBeLessThan(300);
+    const groups = await until(async () => {
+      const list = (await ts.call('GET', `/api/v1/alert-groups?status=all&integrationId=${integration.body.id}`, { token: ts.admin.token })).body.groups as { id: string; title: string; suppressedBy: string | null }[];
+      return list.length === 2 ? list : undefined;
+    });
+    const late = groups.find((g) => g.title === 'BatchLate is failing')!;
+    const done = groups.find((g) => g.title === 'BatchDone is failing')!;
+    // One stops firing during the silence; nobody is paged for either.
+    expect((await ts.call('POST', `/api/v1/alert-groups/${done.id}/resolve`, { token: rin.token })).status).toBe(200);
+    const pagesFor = async (groupId: string) => ((await ts.call('GET', '/api/v1/pages?status=all', { token: ts.admin.token })).body.pages as { id: string; alertGroupId: string | null }[]).filter((p) => p.alertGroupId === groupId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await pagesFor(late.id)).toEqual([]);
+
+    // The silence ends: the group still firing pages, once; the resolved one stays quiet.
+    expect((await ts.call('DELETE', `/api/v1/silences/${silence.body.id}`, { token: ts.admin.token })).status).toBeLessThan(300);
+    const [page] = await until(async () => ((await pagesFor(late.id)).length ? pagesFor(late.id) : undefined));
+    expect(page).toBeDefined();
+    await ts.server.ctx.alerts.refreshSuppression(); // the minute's re-marking finds nothing new to page
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await pagesFor(late.id)).toHaveLength(1);
+    expect(await pagesFor(done.id)).toEqual([]);
+  });
+
   it('a viewer’s link does not act: the API would not let them either', async () => {
     const before = smtp.mails.length;
     await ts.call('POST', '/api/v1/pages', { token: rin.token, body: { title: 'For the viewer', target: { type: 'user', id: vic.id } } });
