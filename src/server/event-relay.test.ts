@@ -40,4 +40,29 @@ describe.runIf(TEST_PG)('live events across nodes (postgres)', () => {
     const seen = events.filter((e) => e.type === 'incident.declared' && e.incidentId === declared.body.id);
     expect(seen).toHaveLength(1);
   });
+
+  it('streams a page acknowledged on node A to a live view on node B; paging’s own steps stay on A', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${nodeB.url}/api/v1/pages/events`, { headers: { authorization: `Bearer ${nodeA.admin.token}` }, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += dec.decode(value);
+        if (text.includes('"acknowledged"')) return;
+      }
+    })();
+    const page = await nodeA.call('POST', '/api/v1/pages', { token: nodeA.admin.token, body: { title: 'Seen on B', target: { type: 'user', id: nodeA.admin.id } } });
+    expect(page.status).toBe(201);
+    await nodeA.call('POST', `/api/v1/pages/${page.body.id}/acknowledge`, { token: nodeA.admin.token });
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))]);
+    ctrl.abort();
+    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+    const kinds = events.filter((e) => e.type === 'pages.changed' && e.data.pageId === page.body.id).map((e) => e.data.kind);
+    expect(kinds).toEqual(['acknowledged']);
+  });
 });

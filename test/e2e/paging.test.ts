@@ -322,4 +322,25 @@ describe.runIf(BROWSER_AVAILABLE)('paging in the browser', () => {
 
     expect(errors).toEqual([]);
   }, 120_000);
+
+  // Goes on from the tests above. The list and a page's view follow changes made elsewhere as they
+  // happen: the stream, not the poll (5 s without the stream, 30 s with it), brings them.
+  it('shows a page started and acknowledged elsewhere within moments', async () => {
+    const errors: string[] = [];
+    watchErrors(page, errors);
+    const origin = new URL(page.url()).origin;
+    const request = page.context().request;
+    const { csrfToken, user } = await (await request.get(`${origin}/api/v1/session`)).json() as { csrfToken: string; user: { id: string } };
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pages', exact: true }).click();
+    await visible(page.getByRole('heading', { name: 'My pages', level: 2 }));
+    await page.waitForTimeout(500); // the stream connects
+    const started = await request.post(`${origin}/api/v1/pages`, { headers: { 'x-csrf-token': csrfToken }, data: { title: 'Replica lag over 30 s', target: { type: 'user', id: user.id } } });
+    expect(started.status()).toBe(201);
+    const { id } = await started.json() as { id: string };
+    const row = page.getByTestId('my-pages').getByTestId('page-row').filter({ hasText: 'Replica lag over 30 s' });
+    await expect.poll(() => row.count(), { timeout: 3_000 }).toBe(1);
+    expect((await request.post(`${origin}/api/v1/pages/${id}/acknowledge`, { headers: { 'x-csrf-token': csrfToken } })).status()).toBe(200);
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 3_000 }).toContain('Acknowledged');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

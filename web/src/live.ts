@@ -169,3 +169,28 @@ export function useAlertsLive(onChange: () => void, concerns?: (groupIds: string
     },
   });
 }
+
+/** The page stream's URL: `pages.changed` (started, notified, escalated, acknowledged, resolved). */
+export const PAGES_EVENTS = '/api/v1/pages/events';
+/** Page views poll while visible: every 5 s without the stream, every 30 s with it. */
+export const PAGES_POLL_MS = 5_000;
+export const PAGES_POLL_LIVE_MS = 30_000;
+
+/**
+ * Keeps a page view current: refetches on `pages.changed` (for the pages `concerns` names, when
+ * given), and polls while the tab is visible. The poll stays, slower, with the stream connected:
+ * a page another node starts or escalates reaches this node's stream only once someone acts on it.
+ * `when` gates the poll (a panel with no open page need not poll).
+ */
+export function usePagesLive(load: () => void, concerns?: (pageId: string) => boolean, when = true): boolean {
+  const filter = useRef(concerns);
+  filter.current = concerns;
+  const live = useLive(PAGES_EVENTS, load, {
+    spacing(data) {
+      const id = (data as { data?: { pageId?: unknown } } | null)?.data?.pageId;
+      return !filter.current || (typeof id === 'string' && filter.current(id)) ? 150 : null;
+    },
+  });
+  usePoll(() => { if (when) load(); }, live ? PAGES_POLL_LIVE_MS : PAGES_POLL_MS);
+  return live;
+}

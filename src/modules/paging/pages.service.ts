@@ -69,6 +69,8 @@ export interface PagesDeps {
 }
 
 const MINUTE = 60_000;
+/** Page changes other nodes' live views hear of at once (the rest they see at their next poll). */
+const RELAYED_KINDS = new Set(['acknowledged', 'resolved']);
 
 /** What starts a page by hand: a title, a severity and who to wake. */
 export interface PageInput {
@@ -112,9 +114,11 @@ export class PagesService {
 
   private publish(pageId: string, kind: string): void {
     const at = nowIso(this.clock());
-    // Both are for this node: views poll for pages, and other nodes' workers poll the jobs every second
-    // (on PostgreSQL a relayed event is one more query per page).
-    this.deps.bus.publish({ type: 'pages.changed', at, data: { pageId, kind }, local: true });
+    // Live views of pages (GET /pages/events). What paging does by itself (start, notify, escalate)
+    // stays on this node: on PostgreSQL a relayed event is one more query per page, on the path a page
+    // waits on; views also poll, which shows other nodes' pages. What people do (acknowledge,
+    // resolve) is rare and goes to every node. Wakes are for this node's worker; other nodes' poll.
+    this.deps.bus.publish({ type: 'pages.changed', at, data: { pageId, kind }, local: !RELAYED_KINDS.has(kind) });
     // Notification and escalation jobs were enqueued: the paging worker looks now rather than at its next poll.
     if (kind === 'triggered' || kind === 'escalated') this.deps.bus.publish({ type: 'jobs.wake', at, data: {}, local: true });
   }

@@ -7,6 +7,7 @@ import {
   HealthQuery, HealthSchema, IncidentPageSchema, PageCreateSchema, PageDetailSchema, PageListQuery, PageSummarySchema, PolicyCreateSchema, PolicySchema, PolicyUpdateSchema,
 } from './paging.schema.js';
 import { HttpProblem } from '../../server/problem.js';
+import { stream } from '../../server/sse.js';
 import { rangeOf } from '../oncall/oncall.service.js';
 import { pageMessage } from './page-messages.js';
 
@@ -54,6 +55,12 @@ export function pagingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       ...viewer,
       schema: { tags, summary: 'Pages, newest first', querystring: PageListQuery, response: { 200: z.object({ pages: z.array(PageSummarySchema) }) } },
     }, async (req) => ({ pages: await ctx.pages.list(actorOf(req), req.query) }));
+
+    app.get('/pages/events', {
+      ...viewer,
+      config: { rateLimit: false as const },
+      schema: { tags, summary: 'Live page changes (text/event-stream): `pages.changed` with the page id and what happened' },
+    }, async (req, reply) => stream(req, reply, ctx, (e) => e.type === 'pages.changed'));
 
     app.post('/pages', {
       ...responder,

@@ -205,6 +205,41 @@ describe.each(DATABASE_KINDS)('paging (%s)', (kind) => {
     for (const a of ['page.create', 'page.resolve', 'page.acknowledge', 'escalation_policy.create', 'contact_method.create', 'notification_rules.replace']) expect(actions).toContain(a);
   });
 
+  it('streams page changes to live views; signed-out requests get nothing', async () => {
+    expect((await fetch(`${ts.url}/api/v1/pages/events`)).status).toBe(401);
+    const ctrl = new AbortController();
+    const res = await fetch(`${ts.url}/api/v1/pages/events`, { headers: { authorization: `Bearer ${vic.token}` }, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const seen: { type: string; data: { pageId: string; kind: string } }[] = [];
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      let text = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += dec.decode(value, { stream: true });
+        const blocks = text.split('\n\n');
+        text = blocks.pop()!;
+        for (const b of blocks) for (const l of b.split('\n')) if (l.startsWith('data: ')) seen.push(JSON.parse(l.slice(6)));
+      }
+    })().catch(() => undefined);
+    try {
+      const page = await ts.call('POST', '/api/v1/pages', { token: rin.token, body: { title: 'Watch this', target: { type: 'user', id: rin.id } } });
+      expect(page.status).toBe(201);
+      await ts.call('POST', `/api/v1/pages/${page.body.id}/acknowledge`, { token: rin.token });
+      const kinds = await until(() => {
+        const mine = seen.filter((e) => e.type === 'pages.changed' && e.data.pageId === page.body.id).map((e) => e.data.kind);
+        return mine.includes('acknowledged') ? mine : undefined;
+      });
+      expect(kinds).toEqual(expect.arrayContaining(['triggered', 'acknowledged']));
+    } finally {
+      ctrl.abort();
+      await reading;
+    }
+  });
+
   it('pages responders into an incident, on its timeline; a drill pages only the people named in it', async () => {
     const team = await ts.call('POST', '/api/v1/teams', { token: ts.admin.token, body: { name: 'DBAs' } });
     await ts.call('PUT', `/api/v1/teams/${team.body.id}/members/${rin.id}`, { token: ts.admin.token });

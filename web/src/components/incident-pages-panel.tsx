@@ -3,7 +3,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, query } from '../api.js';
 import { useApp } from '../app-context.js';
-import { useNow, usePoll } from '../live.js';
+import { useNow, usePagesLive } from '../live.js';
 import { Link } from '../router.js';
 import type { IncidentDetail, IncidentPageCreate, PageDetail, PageSummary } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
@@ -11,13 +11,11 @@ import { escalationText, FailedDeliveriesBadge, levelText, PageStatusBadge, type
 
 const KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
 
-/** Same as the pages list: no event stream carries `pages.changed`, so open pages are polled. */
-const OPEN_PAGES_POLL_MS = 5_000;
-
 /**
  * The panel. `version` counts the war room's reloads (each live incident event): the list refetches
- * with them, since a page starting or being acknowledged lands on the incident's timeline, and every
- * 5 s while a page is still open (escalations and acknowledgements elsewhere reach no incident event).
+ * with them, since a page starting or being acknowledged lands on the incident's timeline; on the
+ * page stream's changes to its pages (escalations, notifications); and by a poll while a page is
+ * still open (usePagesLive).
  */
 export function IncidentPagesPanel({ incident, version, reload }: { incident: IncidentDetail; version: number; reload: () => void }) {
   const { t, canAct } = useApp();
@@ -31,7 +29,9 @@ export function IncidentPagesPanel({ incident, version, reload }: { incident: In
   }, [incident.id]);
   useEffect(load, [load, version]);
   const anyOpen = (pages ?? []).some((p) => p.status !== 'resolved');
-  usePoll(() => { if (anyOpen) load(); }, OPEN_PAGES_POLL_MS);
+  // Changes to this incident's pages refetch the list (a page started here comes with the incident's own events).
+  const ids = new Set((pages ?? []).map((p) => p.id));
+  usePagesLive(load, (id) => ids.has(id), anyOpen);
 
   const open = incident.phase !== 'resolved';
   return (

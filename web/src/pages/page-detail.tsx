@@ -9,11 +9,10 @@ import { DrillBadge } from '../components/badges.js';
 import { FormError, useAction } from '../components/form.js';
 import { NotificationsTable, PageEvents, PolicySnapshot } from '../components/page-activity.js';
 import { FailedDeliveriesBadge, levelText, PageStatusBadge } from '../components/paging-parts.js';
-import { useNow, usePoll } from '../live.js';
+import { useNow, usePagesLive } from '../live.js';
 import { Link } from '../router.js';
 import type { IncidentDetail, PageDetail } from '../types.js';
 import { ReadOnlyBadge } from './incident-list.js';
-import { PAGES_POLL_MS } from './page-list.js';
 
 /** The page for /pages/:id. */
 export function PageDetailPage({ pageId }: { pageId: string }) {
@@ -30,7 +29,7 @@ export function PageDetailPage({ pageId }: { pageId: string }) {
       .catch((e: unknown) => setFailed(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e)));
   }, [path]);
   useEffect(load, [load]);
-  usePoll(load, PAGES_POLL_MS);
+  usePagesLive(load, (id) => id === pageId);
 
   const incidentId = page?.incidentId ?? null;
   useEffect(() => {

@@ -8,17 +8,11 @@ import { DrillBadge } from '../components/badges.js';
 import { FormError, useAction } from '../components/form.js';
 import { PageSomeoneForm } from '../components/page-form.js';
 import { escalationText, FailedDeliveriesBadge, levelText, PageStatusBadge, usePagingChoices } from '../components/paging-parts.js';
-import { useNow, usePoll } from '../live.js';
+import { useNow, usePagesLive } from '../live.js';
 import { Link, navigate, useLocation } from '../router.js';
 import type { PageSummary } from '../types.js';
 import { ReadOnlyBadge } from './incident-list.js';
 
-/**
- * The server publishes `pages.changed` on its event bus, but no server-sent event stream carries it
- * (the incidents stream passes only incident events, the alerts stream only `alerts.changed`), so the
- * pages are polled instead, every 5 s while the tab is visible.
- */
-export const PAGES_POLL_MS = 5_000;
 
 /** The page for /pages. */
 export function PagesPage() {
@@ -46,7 +40,7 @@ export function PagesPage() {
     }).catch((e: Error) => { if (mineSeq === seq.current) setFailed(e.message); });
   }, [withResolved]);
   useEffect(load, [load]);
-  usePoll(load, PAGES_POLL_MS);
+  usePagesLive(load);
 
   const open = (mine ?? []).filter((p) => p.status === 'triggered').length;
   useEffect(() => {
