@@ -10,6 +10,8 @@ import { applyBatch, type BatchOutcome, type GroupingIntegration, type IngestIte
 
 /** The background job that declares an incident for a group a route marked "declare". */
 export const DECLARE_FROM_GROUP = 'alert_group.declare';
+/** The lock that grouping, actions on a group and the suppression refresh take in turn (PostgreSQL: across nodes). */
+export const INGEST_LOCK = 'alerts.ingest';
 /** The background job that starts a page for a group routed to an escalation policy (paging's PAGE_FOR_GROUP). */
 export const PAGE_FOR_GROUP = 'alert_group.page';
 
@@ -28,8 +30,8 @@ const CATCH_UP_CHUNK_ALERTS_PG = 1000;
 const HEAD_ROWS = 500;
 /**
  * A storm: alerts arrive faster than grouping them all would leave the event loop half its time
- * (arrival rate × measured grouping cost per alert, or grouping's measured share of the time, >
- * STORM_LOAD), until the estimate falls under half that. Then grouping takes only a share
+ * (arrival rate × measured grouping cost per alert in event-loop time, or, on SQLite, grouping's
+ * measured share of the time, > STORM_LOAD), until the estimate falls under half that (stormNow). Then grouping takes only a share
  * of the time: 2% until half the inbox limit waits, rising to half the time when the inbox is
  * full. So a storm is taken at full speed, grouping always moves, and senders turned away at the
  * limit (429) leave it the time to catch up. Short of a storm (1,000 alerts/s is a tenth of what
@@ -287,6 +289,7 @@ export class AlertGrouper {
     while (!this.stopped) {
       this.again = false;
       const t0 = performance.now();
+      const loop0 = performance.eventLoopUtilization();
       let applied: number;
       try {
         applied = await this.chunk();
@@ -302,7 +305,11 @@ export class AlertGrouper {
       if (applied === 0 && !this.again) return;
       const spent = performance.now() - t0;
       this.window.groupingMs += spent;
-      if (this.lastAlerts >= 20) this.costPerAlertMs = 0.8 * this.costPerAlertMs + 0.2 * (spent / this.lastAlerts);
+      // The cost is the event loop's time, not the database's: on PostgreSQL most of a transaction is
+      // waiting for answers while requests are served (the event loop's use during it bounds what
+      // grouping took of it). On SQLite the transaction holds the event loop, and the two are one.
+      const loopMs = spent * performance.eventLoopUtilization(loop0).utilization;
+      if (this.lastAlerts >= 20) this.costPerAlertMs = 0.8 * this.costPerAlertMs + 0.2 * (loopMs / this.lastAlerts);
       if (!this.busy) {
         await nextTurn();
         continue;
@@ -329,7 +336,7 @@ export class AlertGrouper {
     const env = await this.deps.env();
     const result = await storage.db.transaction().execute(async (trx) => {
       // Nodes sharing one PostgreSQL take turns: deduplication needs to see every earlier request.
-      await storage.lockForTransaction(trx, 'alerts.ingest');
+      await storage.lockForTransaction(trx, INGEST_LOCK);
       const maxAlerts = storage.dialect === 'postgres' && !this.arriving ? CATCH_UP_CHUNK_ALERTS_PG : CHUNK_ALERTS;
       const rows = await this.deps.inbox.head(trx, this.singleThrough !== null ? 1 : HEAD_ROWS, maxAlerts);
       if (rows.length === 0) return null;
