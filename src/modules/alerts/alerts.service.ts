@@ -15,7 +15,7 @@ import type {
   AlertGroupDetail, AlertGroupListQuery, AlertGroupSummary, GroupIncidentSchema, Matcher, RoutesReplaceSchema, StormSchema,
 } from './alerts.schema.js';
 import type { BatchOutcome, PipelineEnv, RouteRule } from './pipeline.js';
-import { PAGE_FOR_GROUP } from './grouper.js';
+import { DECLARE_FROM_GROUP, INGEST_LOCK, PAGE_FOR_GROUP } from './grouper.js';
 import { checkMatchers, type SilencesService } from './silences.service.js';
 
 type ListQuery = z.output<typeof AlertGroupListQuery>;
@@ -111,12 +111,20 @@ export class AlertsService {
 
   /** Silences or windows changed, or time passed: re-mark open groups and tell live views. */
   async refreshSuppression(): Promise<void> {
-    // A silence or window that ends while its groups still fire: they page now (their group wait is
-    // long past). Once per group and lifting; a group with an open page keeps that page.
+    // A silence or window that ends while its groups still fire: what it held back happens now. A
+    // group routed to a policy pages (its group wait is long past; one with an open page keeps it),
+    // and one whose route declares an incident declares it (once per group, as at its creation).
+    const routes = new Map((await this.routes()).map((r) => [r.id, r]));
     let lifted = 0;
-    const changed = await this.silences.refreshOpenGroups(async (trx, groupIds) => {
+    const changed = await this.silences.refreshOpenGroups(async (trx, groups) => {
       const at = nowIso();
-      lifted = await new JobQueue(this.storage).enqueueMany(groupIds.map((groupId) => ({ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${groupId}:lifted:${at}`, payload: { groupId } })), trx);
+      lifted = await new JobQueue(this.storage).enqueueMany(groups.flatMap((g) => {
+        const severity = g.routeId ? routes.get(g.routeId)?.declareSeverity : null;
+        return [
+          ...(g.escalationPolicy ? [{ kind: PAGE_FOR_GROUP, dedupKey: `${PAGE_FOR_GROUP}:${g.id}:lifted:${at}`, payload: { groupId: g.id } }] : []),
+          ...(severity ? [{ kind: DECLARE_FROM_GROUP, dedupKey: `${DECLARE_FROM_GROUP}:${g.id}`, payload: { groupId: g.id, severity } }] : []),
+        ];
+      }), trx);
     });
     if (changed.length) this.bus.publish({ type: 'alerts.changed', at: nowIso(), data: { groupIds: changed.slice(0, 100), count: changed.length } });
     if (lifted) this.bus.publish({ type: 'jobs.wake', at: nowIso(), data: {}, local: true });
@@ -260,7 +268,7 @@ export class AlertsService {
   /** One locked group, changed in one transaction with its history and audit event; then announced. */
   private async mutate(actor: Actor, id: string, fn: (trx: Db, g: AlertGroupsTable, now: string) => Promise<string | null>): Promise<AlertGroupDetail> {
     const detail = await this.db.transaction().execute(async (trx) => {
-      await this.storage.lockForTransaction(trx, 'alerts.ingest');
+      await this.storage.lockForTransaction(trx, INGEST_LOCK);
       const g = await trx.selectFrom('alert_groups').selectAll().where('id', '=', id).executeTakeFirst();
       if (!g) throw problems.notFound('Alert group', id);
       const now = nowIso();

@@ -7,12 +7,19 @@ import type { MaintenanceWindowsTable, SilencesTable } from '../../storage/schem
 import { recordAudit } from '../audit/audit.service.js';
 import type { UserNames } from './alerts.read.js';
 import type { MaintenanceCreateSchema, Matcher, SilenceCreateSchema } from './alerts.schema.js';
+import { INGEST_LOCK } from './grouper.js';
 import { allMatch, matcherMatches, validPattern } from './matchers.js';
 
 type SilenceCreate = z.output<typeof SilenceCreateSchema>;
 type MaintenanceCreate = z.output<typeof MaintenanceCreateSchema>;
 
 interface ActiveSilence { id: string; matchers: Matcher[]; startsAt: string; endsAt: string }
+interface Suppressions {
+  silences: ActiveSilence[];
+  windows: ActiveWindow[];
+  until: number;
+}
+
 interface ActiveWindow { id: string; integrationIds: string[]; services: string[]; startsAt: string; endsAt: string }
 
 const CACHE_MS = 10_000;
@@ -43,7 +50,8 @@ function windowState(r: MaintenanceWindowsTable, now: string): 'scheduled' | 'in
  * still recorded. The ingest path asks `suppression()` for every new alert, from a cache.
  */
 export class SilencesService {
-  private cache: { silences: ActiveSilence[]; windows: ActiveWindow[]; until: number } | null = null;
+  /** What is in force, as last read. Replaced whole, never emptied: readers always have a complete one. */
+  private cache: Suppressions | null = null;
 
   constructor(private readonly storage: Storage, private readonly users: UserNames) {}
 
@@ -54,55 +62,60 @@ export class SilencesService {
   /** Loads current and future silences and windows (cached for a few seconds). */
   async load(): Promise<void> {
     if (this.cache && this.cache.until > Date.now()) return;
+    this.cache = await this.read(this.db);
+  }
+
+  /** Current and future silences and windows, read now through `db`. */
+  private async read(db: Db): Promise<Suppressions> {
     const now = nowIso();
-    const silences = await this.db.selectFrom('silences').selectAll().where('expired_at', 'is', null).where('ends_at', '>', now).execute();
-    const windows = await this.db.selectFrom('maintenance_windows').selectAll().where('cancelled_at', 'is', null).where('ends_at', '>', now).execute();
-    this.cache = {
+    const silences = await db.selectFrom('silences').selectAll().where('expired_at', 'is', null).where('ends_at', '>', now).execute();
+    const windows = await db.selectFrom('maintenance_windows').selectAll().where('cancelled_at', 'is', null).where('ends_at', '>', now).execute();
+    return {
       silences: silences.map((s) => ({ id: s.id, matchers: JSON.parse(s.matchers_json), startsAt: s.starts_at, endsAt: s.ends_at })),
       windows: windows.map((w) => ({ id: w.id, integrationIds: JSON.parse(w.integration_ids_json), services: JSON.parse(w.services_json), startsAt: w.starts_at, endsAt: w.ends_at })),
       until: Date.now() + CACHE_MS,
     };
   }
 
-  /** What keeps these labels from paging at `at` ("silence:<id>" / "maintenance:<id>"), from the last load(). */
-  suppression(labels: Record<string, string>, integrationId: string, service: string | null, at: string): string | null {
-    for (const s of this.cache?.silences ?? []) {
+  /** What keeps these labels from paging at `at` ("silence:<id>" / "maintenance:<id>"), from the last load() (or `from`). */
+  suppression(labels: Record<string, string>, integrationId: string, service: string | null, at: string, from = this.cache): string | null {
+    for (const s of from?.silences ?? []) {
       if (s.startsAt <= at && at < s.endsAt && allMatch(s.matchers, labels)) return `silence:${s.id}`;
     }
-    for (const w of this.cache?.windows ?? []) {
+    for (const w of from?.windows ?? []) {
       if (w.startsAt <= at && at < w.endsAt && (w.integrationIds.includes(integrationId) || (service !== null && w.services.includes(service)))) return `maintenance:${w.id}`;
     }
     return null;
   }
 
   /**
-   * Re-evaluates suppression of every open group (after a change, and periodically so windows that
-   * start or end take effect). Returns the ids of groups that changed.
+   * Re-evaluates suppression of every open group (after a change, and each minute so that windows
+   * that start or end take effect); returns the groups that changed. `lifted` runs in the same
+   * transaction with the triggered groups no longer suppressed (a silence that ends while its alerts
+   * still fire: what it held back, a page or a declared incident, happens then).
+   * One transaction under the ingest lock: refreshes on every node and grouping take turns, so none
+   * writes back a marker from an older look (grouping writes its groups' markers as it read them).
+   * The groups are read before the silences: a marker written by a look that saw a newer silence is
+   * then judged with that silence too, never undone by an older list.
    */
-  /**
-   * Re-marks open groups by the silences and windows in force now; returns the groups that changed.
-   * `lifted` runs in the same transaction with the triggered groups that routed to a policy and are
-   * no longer suppressed (paging pages them: a silence that ends while its alerts still fire).
-   */
-  async refreshOpenGroups(lifted?: (trx: Db, groupIds: string[]) => Promise<void>): Promise<string[]> {
-    this.cache = null;
-    await this.load();
-    const now = nowIso();
-    const open = await this.db.selectFrom('alert_groups').select(['id', 'integration_id', 'service', 'labels_json', 'suppressed_by', 'status', 'escalation_policy'])
-      .where('status', '!=', 'resolved').execute();
-    const changed: { id: string; to: string | null; pages: boolean }[] = [];
-    for (const g of open) {
-      const to = this.suppression(JSON.parse(g.labels_json), g.integration_id, g.service, now);
-      if (to !== g.suppressed_by) changed.push({ id: g.id, to, pages: to === null && g.status === 'triggered' && g.escalation_policy !== null });
-    }
-    if (changed.length) {
-      await this.db.transaction().execute(async (trx) => {
-        for (const c of changed) await trx.updateTable('alert_groups').set({ suppressed_by: c.to, updated_at: now }).where('id', '=', c.id).execute();
-        const paged = changed.filter((c) => c.pages).map((c) => c.id);
-        if (paged.length && lifted) await lifted(trx, paged);
-      });
-    }
-    return changed.map((c) => c.id);
+  async refreshOpenGroups(lifted?: (trx: Db, groups: { id: string; routeId: string | null; escalationPolicy: string | null }[]) => Promise<void>): Promise<string[]> {
+    return this.storage.db.transaction().execute(async (trx) => {
+      await this.storage.lockForTransaction(trx, INGEST_LOCK);
+      const open = await trx.selectFrom('alert_groups').select(['id', 'integration_id', 'service', 'labels_json', 'suppressed_by', 'status', 'escalation_policy', 'route_id'])
+        .where('status', '!=', 'resolved').execute();
+      const now = nowIso();
+      const fresh = await this.read(trx);
+      this.cache = fresh;
+      const changed: { id: string; to: string | null; lifted: boolean; routeId: string | null; escalationPolicy: string | null }[] = [];
+      for (const g of open) {
+        const to = this.suppression(JSON.parse(g.labels_json), g.integration_id, g.service, now, fresh);
+        if (to !== g.suppressed_by) changed.push({ id: g.id, to, lifted: to === null && g.status === 'triggered', routeId: g.route_id, escalationPolicy: g.escalation_policy });
+      }
+      for (const c of changed) await trx.updateTable('alert_groups').set({ suppressed_by: c.to, updated_at: now }).where('id', '=', c.id).execute();
+      const quiet = changed.filter((c) => c.lifted).map((c) => ({ id: c.id, routeId: c.routeId, escalationPolicy: c.escalationPolicy }));
+      if (quiet.length && lifted) await lifted(trx, quiet);
+      return changed.map((c) => c.id);
+    });
   }
 
   // ---- silences ----
