@@ -147,8 +147,9 @@ export async function drainJobs(ctx: AppContext, queue: JobQueue, owner: string,
  * while it is claiming make it claim once more. (Claiming after every job that ended was six claim
  * queries per page on PostgreSQL, most of them finding nothing.)
  *
- * A job that ended well is marked done by the next claim, in the same statement on PostgreSQL, or
- * after FLUSH_MS when no claim comes first: two statements fewer per page. Until then a crash leaves
+ * A job that ended well is marked done by the next claim (in the same statement on PostgreSQL, the
+ * same transaction on SQLite), or after FLUSH_MS when no claim comes first: two statements fewer
+ * per page on PostgreSQL, two commits fewer on SQLite. Until then a crash leaves
  * it running under its lease, and it runs again when the lease ends; paging's jobs are written to
  * be run twice (a page started, a notification sent or a level escalated is found and not repeated).
  */
@@ -162,6 +163,7 @@ export class JobPool {
   /** Jobs that ended well here and are not marked done yet. */
   private finished: Job[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: AppContext,
@@ -201,7 +203,8 @@ export class JobPool {
                 this.running.delete(run);
                 // Only when jobs may be left: new ones come with a wake (this node) or the poll (others, later).
                 if (this.more) this.pump();
-                else this.flushSoon();
+                // Should no claim come (none due, or the pool full), the finished jobs are marked anyway.
+                this.flushSoon();
               });
               this.running.add(run);
             }
@@ -220,7 +223,7 @@ export class JobPool {
     if (this.flushTimer || this.finished.length === 0) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      void this.flush();
+      this.flushing = this.flushing.then(() => this.flush());
     }, FLUSH_MS);
     this.flushTimer.unref();
   }
@@ -245,6 +248,7 @@ export class JobPool {
     await Promise.allSettled([...this.running]);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    await this.flushing;
     await this.flush();
   }
 }
@@ -299,7 +303,7 @@ export function startBackgroundWork(ctx: AppContext): () => Promise<void> {
   const pagingTimer = setInterval(() => pool.pump(), PAGING_POLL_MS);
   pagingTimer.unref();
   // A wake is answered after the current turn of the event loop: when a paging job woke the pool, it
-  // has finished by then, and the claim marks it done in the same statement.
+  // has finished by then, and the claim marks it done (in the same statement on PostgreSQL).
   const unsubscribe = ctx.bus.subscribe((e) => {
     if (e.type === JOBS_WAKE) setImmediate(() => pool.pump());
   });

@@ -13,7 +13,7 @@ export interface NewJob {
   runAt?: number;
 }
 
-/** Jobs per INSERT: 11 values each, well within SQLite's and PostgreSQL's limits of bound parameters. */
+/** Jobs per INSERT: 12 values each, well within SQLite's and PostgreSQL's limits of bound parameters. */
 const ENQUEUE_CHUNK = 500;
 
 /** A claimed job. */

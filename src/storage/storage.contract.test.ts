@@ -337,6 +337,12 @@ describe.each(DATABASE_KINDS)('storage contract (%s)', (kind) => {
       expect(await status(taken!.id)).toEqual({ status: 'running', lease_owner: 'other' });
       await q.completeMany(next);
       expect(await status(next[0]!.id)).toEqual({ status: 'done', lease_owner: null });
+
+      // A job whose lease ran out while it ran here is marked done, and not claimed again by the same statement.
+      await q.enqueue({ kind: 'k.carry-late', payload: null });
+      const [late] = await q.claim('w', 1, -1000, ['k.carry-late']);
+      expect(await q.claim('w', 5, 60_000, ['k.carry-late'], [late!])).toEqual([]);
+      expect(await status(late!.id)).toEqual({ status: 'done', lease_owner: null });
     });
 
     it('never hands one job to two concurrent claimers', async () => {

@@ -17,7 +17,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import type { ContactsService, PagingPeople } from './contacts.service.js';
 import type { PageLinks } from './page-links.js';
 import { pageMessage } from './page-messages.js';
-import { keyChunks, keyIn } from '../../storage/bulk.js';
+import { bulkInsert, keyChunks, keyIn } from '../../storage/bulk.js';
 import { pageIntoIncident, remindOwner } from './page-incidents.js';
 import { listPages, pageDetail, type PageListFilter } from './pages.read.js';
 import type { Level, PoliciesService, PolicySnapshot, Target } from './policies.service.js';
@@ -268,7 +268,7 @@ export class PagesService {
         });
       }
     }
-    if (notifications.length) await trx.insertInto('page_notifications').values(notifications).execute();
+    await bulkInsert(trx, this.deps.storage.dialect, 'page_notifications', notifications);
     const escalatesAt = escalationDue(prepared);
     if (!inserted) await trx.updateTable('pages').set({ level, cycle, escalates_at: nowIso(escalatesAt), updated_at: nowIso(now) }).where('id', '=', page.id).execute();
     await this.deps.queue.enqueueMany([
@@ -302,7 +302,7 @@ export class PagesService {
       if (stale(page)) return false;
       if (group !== 'triggered') {
         await this.followIn(trx, page, group);
-        return true;
+        return group;
       }
       if (next) await this.enterLevel(trx, page, next.level, next.cycle, prepared!);
       else {
@@ -313,7 +313,7 @@ export class PagesService {
       }
       return true;
     });
-    if (changed) this.publish(payload.pageId, 'escalated');
+    if (changed) this.publish(payload.pageId, changed === true ? 'escalated' : changed);
   }
 
   /** The state of the page's alert group: 'triggered' when the page has none (nothing to follow). */
