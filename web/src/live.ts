@@ -178,17 +178,22 @@ export const PAGES_POLL_LIVE_MS = 30_000;
 
 /**
  * Keeps a page view current: refetches on `pages.changed` (for the pages `concerns` names, when
- * given), and polls while the tab is visible. The poll stays, slower, with the stream connected:
+ * given; at most once per 2 s in a burst), and polls while the tab is visible. The poll stays, slower, with the stream connected:
  * a page another node starts or escalates reaches this node's stream only once someone acts on it.
  * `when` gates the poll (a panel with no open page need not poll).
  */
 export function usePagesLive(load: () => void, concerns?: (pageId: string) => boolean, when = true): boolean {
   const filter = useRef(concerns);
   filter.current = concerns;
+  const recent = useRef<number[]>([]);
   const live = useLive(PAGES_EVENTS, load, {
     spacing(data) {
       const id = (data as { data?: { pageId?: unknown } } | null)?.data?.pageId;
-      return !filter.current || (typeof id === 'string' && filter.current(id)) ? 150 : null;
+      if (filter.current && !(typeof id === 'string' && filter.current(id))) return null;
+      // A burst (a storm's groups resolving, each ending its page) refetches at most once per 2 s.
+      const now = Date.now();
+      recent.current = [...recent.current.filter((t) => now - t < STORM_SPACING_MS), now].slice(-10);
+      return recent.current.length > 5 ? STORM_SPACING_MS : 150;
     },
   });
   usePoll(() => { if (when) load(); }, live ? PAGES_POLL_LIVE_MS : PAGES_POLL_MS);
