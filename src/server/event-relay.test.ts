@@ -17,9 +17,13 @@ describe.runIf(TEST_PG)('live events across nodes (postgres)', () => {
     await nodeA?.close();
   });
 
-  it('streams an incident declared on node A to a subscriber of node B, once', async () => {
+  /**
+   * Subscribes to a stream of node B, does `act` on node A, and returns the events B streamed until
+   * `enough` shows in them (or 5 s), plus 200 ms for a duplicate to arrive, were there one.
+   */
+  async function streamedOnB(path: string, enough: string, act: () => Promise<void>): Promise<any[]> {
     const ctrl = new AbortController();
-    const res = await fetch(`${nodeB.url}/api/v1/incidents/events`, { headers: { authorization: `Bearer ${nodeA.admin.token}` }, signal: ctrl.signal });
+    const res = await fetch(`${nodeB.url}${path}`, { headers: { authorization: `Bearer ${nodeA.admin.token}` }, signal: ctrl.signal });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     let text = '';
@@ -29,40 +33,33 @@ describe.runIf(TEST_PG)('live events across nodes (postgres)', () => {
         const { value, done } = await reader.read();
         if (done) return;
         text += dec.decode(value);
-        if (text.includes('incident.declared')) return;
+        if (text.includes(enough)) return;
       }
     })();
-    const declared = await nodeA.call('POST', '/api/v1/incidents', { token: nodeA.admin.token, body: { title: 'Seen everywhere', severity: 'SEV3' } });
+    await act();
     await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))]);
-    await new Promise((r) => setTimeout(r, 200)); // time for a duplicate to arrive, if there were one
+    await new Promise((r) => setTimeout(r, 200));
     ctrl.abort();
-    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
-    const seen = events.filter((e) => e.type === 'incident.declared' && e.incidentId === declared.body.id);
-    expect(seen).toHaveLength(1);
+    return text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
+  }
+
+  it('streams an incident declared on node A to a subscriber of node B, once', async () => {
+    let id = '';
+    const events = await streamedOnB('/api/v1/incidents/events', 'incident.declared', async () => {
+      id = (await nodeA.call('POST', '/api/v1/incidents', { token: nodeA.admin.token, body: { title: 'Seen everywhere', severity: 'SEV3' } })).body.id;
+    });
+    expect(events.filter((e) => e.type === 'incident.declared' && e.incidentId === id)).toHaveLength(1);
   });
 
   it('streams a page acknowledged on node A to a live view on node B; a page started on A stays on A', async () => {
-    const ctrl = new AbortController();
-    const res = await fetch(`${nodeB.url}/api/v1/pages/events`, { headers: { authorization: `Bearer ${nodeA.admin.token}` }, signal: ctrl.signal });
-    expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    let text = '';
-    const reading = (async () => {
-      const dec = new TextDecoder();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        text += dec.decode(value);
-        if (text.includes('"acknowledged"')) return;
-      }
-    })();
-    const page = await nodeA.call('POST', '/api/v1/pages', { token: nodeA.admin.token, body: { title: 'Seen on B', target: { type: 'user', id: nodeA.admin.id } } });
-    expect(page.status).toBe(201);
-    await nodeA.call('POST', `/api/v1/pages/${page.body.id}/acknowledge`, { token: nodeA.admin.token });
-    await Promise.race([reading, new Promise((r) => setTimeout(r, 5000))]);
-    ctrl.abort();
-    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)));
-    const kinds = events.filter((e) => e.type === 'pages.changed' && e.data.pageId === page.body.id).map((e) => e.data.kind);
+    let id = '';
+    const events = await streamedOnB('/api/v1/pages/events', '"acknowledged"', async () => {
+      const page = await nodeA.call('POST', '/api/v1/pages', { token: nodeA.admin.token, body: { title: 'Seen on B', target: { type: 'user', id: nodeA.admin.id } } });
+      expect(page.status).toBe(201);
+      id = page.body.id;
+      await nodeA.call('POST', `/api/v1/pages/${id}/acknowledge`, { token: nodeA.admin.token });
+    });
+    const kinds = events.filter((e) => e.type === 'pages.changed' && e.data.pageId === id).map((e) => e.data.kind);
     expect(kinds).toContain('acknowledged');
     // Started on A: B's view hears of it by its poll. (B's worker may have sent the notification, and said so on B.)
     expect(kinds).not.toContain('triggered');
