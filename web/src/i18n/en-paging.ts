@@ -4,7 +4,6 @@ export const enPaging = {
   'nav.pages': 'Pages',
   'paging.title': 'Pages',
   'paging.intro': 'A page wakes people up: it follows its escalation policy level by level until someone acknowledges. Times are in your time zone ({zone}).',
-  'paging.refreshing': 'Refreshed every 5 seconds',
   'paging.mine': 'My pages',
   'paging.mineHint': 'Pages that notified you.',
   'paging.all': 'All open pages',

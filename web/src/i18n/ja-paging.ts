@@ -5,7 +5,6 @@ export const jaPaging: Record<keyof typeof enPaging, string> = {
   'nav.pages': '呼び出し',
   'paging.title': '呼び出し',
   'paging.intro': '呼び出しは担当者を起こします。誰かが確認するまで、エスカレーションポリシーのレベルを順に進みます。時刻はあなたのタイムゾーン（{zone}）です。',
-  'paging.refreshing': '5 秒ごとに更新',
   'paging.mine': '自分宛ての呼び出し',
   'paging.mineHint': 'あなたに通知した呼び出しです。',
   'paging.all': '対応中のすべての呼び出し',

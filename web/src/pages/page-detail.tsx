@@ -12,7 +12,7 @@ import { FailedDeliveriesBadge, levelText, PageStatusBadge } from '../components
 import { useNow, usePagesLive } from '../live.js';
 import { Link } from '../router.js';
 import type { IncidentDetail, PageDetail } from '../types.js';
-import { ReadOnlyBadge } from './incident-list.js';
+import { LiveDot, ReadOnlyBadge } from './incident-list.js';
 
 /** The page for /pages/:id. */
 export function PageDetailPage({ pageId }: { pageId: string }) {
@@ -29,7 +29,7 @@ export function PageDetailPage({ pageId }: { pageId: string }) {
       .catch((e: unknown) => setFailed(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e)));
   }, [path]);
   useEffect(load, [load]);
-  usePagesLive(load, (id) => id === pageId);
+  const live = usePagesLive(load, (id) => id === pageId);
 
   const incidentId = page?.incidentId ?? null;
   useEffect(() => {
@@ -58,7 +58,7 @@ export function PageDetailPage({ pageId }: { pageId: string }) {
       <section className={`incident-head alert-head aedge-${edge}`} aria-labelledby="page-title-h">
         <div className="crumbs">
           <Link to="/pages">← {t('paging.backToList')}</Link>
-          <span className="crumbs-right">{canAct ? null : <ReadOnlyBadge />}<span className="muted small">{t('paging.refreshing')}</span></span>
+          <span className="crumbs-right">{canAct ? null : <ReadOnlyBadge />}<LiveDot live={live} /></span>
         </div>
         <div className="head-line">
           <PageStatusBadge status={page.status} />

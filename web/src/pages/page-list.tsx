@@ -11,7 +11,7 @@ import { escalationText, FailedDeliveriesBadge, levelText, PageStatusBadge, useP
 import { useNow, usePagesLive } from '../live.js';
 import { Link, navigate, useLocation } from '../router.js';
 import type { PageSummary } from '../types.js';
-import { ReadOnlyBadge } from './incident-list.js';
+import { LiveDot, ReadOnlyBadge } from './incident-list.js';
 
 
 /** The page for /pages. */
@@ -40,7 +40,7 @@ export function PagesPage() {
     }).catch((e: Error) => { if (mineSeq === seq.current) setFailed(e.message); });
   }, [withResolved]);
   useEffect(load, [load]);
-  usePagesLive(load);
+  const live = usePagesLive(load);
 
   const open = (mine ?? []).filter((p) => p.status === 'triggered').length;
   useEffect(() => {
@@ -54,7 +54,7 @@ export function PagesPage() {
     <div className="page">
       <div className="page-head">
         <h1>{t('paging.title')}</h1>
-        <span className="muted small">{t('paging.refreshing')}</span>
+        <LiveDot live={live} />
         <div className="spacer" />
         {user.role === 'admin' ? <Link to="/admin/escalation-policies">{t('policies.manage')}</Link> : null}
         {canAct ? (paging ? null : <button type="button" className="primary" onClick={() => setPaging(true)}>+ {t('paging.pageSomeone')}</button>) : <ReadOnlyBadge />}
