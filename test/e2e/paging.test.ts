@@ -152,6 +152,7 @@ describe.runIf(BROWSER_AVAILABLE)('paging in the browser', () => {
     await someone.getByLabel('Escalation policy', { exact: true }).selectOption({ label: 'Database primary' });
     await someone.getByRole('button', { name: 'Page now' }).click();
     await hasText(someone, 'Paged: Database down.');
+    expect(await someone.getByTestId('nobody-reached').count()).toBe(0);
 
     // The receiver gets the page, signed, with its links.
     const paged = () => hits.slice(before).find((h) => h.body.includes('page.triggered'));
@@ -331,6 +332,7 @@ describe.runIf(BROWSER_AVAILABLE)('paging in the browser', () => {
     const origin = new URL(page.url()).origin;
     const request = page.context().request;
     const { csrfToken, user } = await (await request.get(`${origin}/api/v1/session`)).json() as { csrfToken: string; user: { id: string } };
+    expect((await request.post(`${origin}/api/v1/teams`, { headers: { 'x-csrf-token': csrfToken }, data: { name: 'Nobody home' } })).status()).toBe(201);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pages', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'My pages', level: 2 }));
     await page.waitForTimeout(500); // the stream connects
@@ -341,6 +343,16 @@ describe.runIf(BROWSER_AVAILABLE)('paging in the browser', () => {
     await expect.poll(() => row.count(), { timeout: 3_000 }).toBe(1);
     expect((await request.post(`${origin}/api/v1/pages/${id}/acknowledge`, { headers: { 'x-csrf-token': csrfToken } })).status()).toBe(200);
     await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 3_000 }).toContain('Acknowledged');
+
+    // Paging a team with nobody in it says that nobody was reached.
+    await page.getByRole('button', { name: 'Page someone' }).click();
+    const someone = page.getByTestId('page-someone');
+    await someone.getByLabel('Title').fill('Anyone there?');
+    await someone.getByLabel('Who to page').selectOption({ label: 'A team' });
+    await someone.getByLabel('Team', { exact: true }).selectOption({ label: 'Nobody home' });
+    await someone.getByRole('button', { name: 'Page now' }).click();
+    await hasText(someone, 'Paged: Anyone there?.');
+    await hasText(someone.getByTestId('nobody-reached'), 'Nobody at its first level could be notified');
     expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { useNow, usePagesLive } from '../live.js';
 import { Link } from '../router.js';
 import type { IncidentDetail, IncidentPageCreate, PageDetail, PageSummary } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
-import { escalationText, FailedDeliveriesBadge, levelText, PageStatusBadge, type PagingChoices, type TargetKind, TargetSelect, usePagingChoices } from './paging-parts.js';
+import { escalationText, FailedDeliveriesBadge, levelText, NobodyReached, PageStatusBadge, type PagingChoices, type TargetKind, TargetSelect, usePagingChoices } from './paging-parts.js';
 
 const KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
 
@@ -53,7 +53,7 @@ function PageRespondersForm({ incident, onPaged }: { incident: IncidentDetail; o
   const [kind, setKind] = useState<TargetKind>('user');
   const [targetId, setTargetId] = useState('');
   const [message, setMessage] = useState('');
-  const [paged, setPaged] = useState<string | null>(null);
+  const [paged, setPaged] = useState<PageDetail | null>(null);
   const { busy, error, run } = useAction();
 
   const submit = (e: FormEvent) => {
@@ -62,7 +62,7 @@ function PageRespondersForm({ incident, onPaged }: { incident: IncidentDetail; o
     void run(async () => {
       const body: IncidentPageCreate = { target: { type: kind, id: targetId }, ...(message.trim() ? { message } : {}) };
       const page = await api<PageDetail>('POST', `/incidents/${encodeURIComponent(incident.id)}/pages`, body);
-      setPaged(page.policy.name);
+      setPaged(page);
       setMessage('');
       onPaged();
     });
@@ -90,9 +90,10 @@ function PageRespondersForm({ incident, onPaged }: { incident: IncidentDetail; o
         <input id="war-page-message" value={message} maxLength={200} onChange={(e) => setMessage(e.target.value)} {...describedBy('war-page-message', messageError, true)} />
       </Field>
       <div className="actions">
-        {paged ? <span className="ok-text" role="status">✓ {t('paging.war.paged', { name: paged })}</span> : null}
+        {paged ? <span className="ok-text" role="status">✓ {t('paging.war.paged', { name: paged.policy.name })}</span> : null}
         <button type="submit" className="primary" disabled={busy}>{t('paging.war.page')}</button>
       </div>
+      {paged ? <NobodyReached page={paged} /> : null}
     </form>
   );
 }

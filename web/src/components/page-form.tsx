@@ -6,7 +6,7 @@ import { useApp } from '../app-context.js';
 import { Link } from '../router.js';
 import { ALERT_SEVERITIES, type AlertSeverity, type PageCreate, type PageDetail } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
-import { type PagingChoices, type TargetKind, TargetSelect } from './paging-parts.js';
+import { NobodyReached, type PagingChoices, type TargetKind, TargetSelect } from './paging-parts.js';
 
 const KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
 
@@ -72,6 +72,7 @@ export function PageSomeoneForm({ choices, onPaged, onCancel }: { choices: Pagin
           ) : null}
           <button type="submit" className="primary" disabled={busy}>{t('paging.pageNow')}</button>
         </div>
+        {paged ? <NobodyReached page={paged} /> : null}
       </form>
     </section>
   );

@@ -90,3 +90,13 @@ export function escalationText(page: Pick<PageSummary, 'escalatesAt' | 'exhauste
   if (page.escalatesAt) return t('paging.escalatesIn', { when: fmt.until(page.escalatesAt, now) });
   return null;
 }
+
+/**
+ * Said under a page just started when its first level notified nobody (an empty schedule, a team or
+ * person whose accounts are disabled): the page moves on at once, and ends if no level reaches anyone.
+ */
+export function NobodyReached({ page }: { page: { notifications: unknown[] } }) {
+  const { t } = useApp();
+  if (page.notifications.length > 0) return null;
+  return <p className="warn-text small" role="status" data-testid="nobody-reached">{t('paging.nobodyReached')}</p>;
+}

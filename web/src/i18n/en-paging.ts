@@ -46,6 +46,7 @@ export const enPaging = {
   'paging.pageNow': 'Page now',
   'paging.paged': 'Paged: {title}.',
   'paging.openPage': 'Open the page',
+  'paging.nobodyReached': 'Nobody at its first level could be notified: no one is on call there, or their accounts are disabled. The page moves on to its next level at once, and ends if no level reaches anyone.',
   'paging.target.user': 'Person',
   'paging.target.schedule': 'Schedule',
   'paging.target.team': 'Team',

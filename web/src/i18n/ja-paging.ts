@@ -47,6 +47,7 @@ export const jaPaging: Record<keyof typeof enPaging, string> = {
   'paging.pageNow': '今すぐ呼び出す',
   'paging.paged': '呼び出しました: {title}',
   'paging.openPage': '呼び出しを開く',
+  'paging.nobodyReached': '最初のレベルでは誰にも通知できませんでした（オンコールの人がいないか、アカウントが無効です）。呼び出しはすぐ次のレベルに進み、どのレベルでも誰にも届かなければ終了します。',
   'paging.target.user': '人',
   'paging.target.schedule': 'スケジュール',
   'paging.target.team': 'チーム',
