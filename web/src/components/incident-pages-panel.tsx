@@ -7,9 +7,8 @@ import { useNow, usePagesLive } from '../live.js';
 import { Link } from '../router.js';
 import type { IncidentDetail, IncidentPageCreate, PageDetail, PageSummary } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
-import { escalationText, FailedDeliveriesBadge, levelText, NobodyReached, PageStatusBadge, type PagingChoices, type TargetKind, TargetSelect, usePagingChoices } from './paging-parts.js';
+import { escalationText, FailedDeliveriesBadge, levelText, NobodyReached, PageStatusBadge, type PagingChoices, type TargetKind, usePagingChoices, WhoToPage } from './paging-parts.js';
 
-const KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
 
 /**
  * The panel. `version` counts the war room's reloads (each live incident event): the list refetches
@@ -67,25 +66,13 @@ function PageRespondersForm({ incident, onPaged }: { incident: IncidentDetail; o
       onPaged();
     });
   };
-  // The target's id is where the server names an unknown target; its type where it names a wrong kind.
-  const targetError = error?.field('target.id') ?? error?.field('target.type') ?? error?.field('target');
   const messageError = error?.field('message');
 
   return (
     <form onSubmit={submit} noValidate className="page-responders" data-testid="page-responders">
       <p className="muted small section-hint">{t('paging.war.hint')}</p>
       <FormError error={error} fields={['target', 'message']} />
-      <div className="row">
-        <Field id="war-page-kind" label={t('paging.whoToPage')}>
-          <select id="war-page-kind" value={kind} onChange={(e) => { setKind(e.target.value as TargetKind); setTargetId(''); }}>
-            {KINDS.map((k) => <option key={k} value={k}>{t(`paging.targetLong.${k}`)}</option>)}
-          </select>
-        </Field>
-        <Field id="war-page-target" label={t(`paging.target.${kind}`)} error={targetError}>
-          <TargetSelect id="war-page-target" kind={kind} choices={choices} placeholder={t('common.choose')} value={targetId}
-            onChange={(e) => setTargetId(e.target.value)} {...describedBy('war-page-target', targetError)} />
-        </Field>
-      </div>
+      <WhoToPage idPrefix="war-page" kind={kind} targetId={targetId} choices={choices} error={error} onKind={setKind} onTarget={setTargetId} />
       <Field id="war-page-message" label={t('paging.war.message')} hint={t('paging.war.messageHint')} error={messageError}>
         <input id="war-page-message" value={message} maxLength={200} onChange={(e) => setMessage(e.target.value)} {...describedBy('war-page-message', messageError, true)} />
       </Field>

@@ -6,9 +6,7 @@ import { useApp } from '../app-context.js';
 import { Link } from '../router.js';
 import { ALERT_SEVERITIES, type AlertSeverity, type PageCreate, type PageDetail } from '../types.js';
 import { describedBy, Field, FormError, useAction } from './form.js';
-import { NobodyReached, type PagingChoices, type TargetKind, TargetSelect } from './paging-parts.js';
-
-const KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
+import { NobodyReached, type PagingChoices, type TargetKind, WhoToPage } from './paging-parts.js';
 
 /** The form; `onPaged` refreshes the lists. */
 export function PageSomeoneForm({ choices, onPaged, onCancel }: { choices: PagingChoices; onPaged: () => void; onCancel: () => void }) {
@@ -31,8 +29,6 @@ export function PageSomeoneForm({ choices, onPaged, onCancel }: { choices: Pagin
     });
   };
   const err = (f: string) => error?.field(f);
-  // The target's id is where the server names an unknown target; its type where it names a wrong kind.
-  const targetError = error?.field('target.id') ?? error?.field('target.type') ?? error?.field('target');
 
   return (
     <section className="panel" aria-labelledby="page-someone-h" data-testid="page-someone">
@@ -53,17 +49,7 @@ export function PageSomeoneForm({ choices, onPaged, onCancel }: { choices: Pagin
             </select>
           </Field>
         </div>
-        <div className="row">
-          <Field id="page-kind" label={t('paging.whoToPage')}>
-            <select id="page-kind" value={kind} onChange={(e) => { setKind(e.target.value as TargetKind); setTargetId(''); }}>
-              {KINDS.map((k) => <option key={k} value={k}>{t(`paging.targetLong.${k}`)}</option>)}
-            </select>
-          </Field>
-          <Field id="page-target" label={t(`paging.target.${kind}`)} error={targetError}>
-            <TargetSelect id="page-target" kind={kind} choices={choices} placeholder={t('common.choose')} value={targetId}
-              onChange={(e) => setTargetId(e.target.value)} {...describedBy('page-target', targetError)} />
-          </Field>
-        </div>
+        <WhoToPage idPrefix="page" kind={kind} targetId={targetId} choices={choices} error={error} onKind={setKind} onTarget={setTargetId} />
         <div className="actions">
           {paged ? (
             <span className="ok-text" role="status">

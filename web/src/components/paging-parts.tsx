@@ -6,6 +6,7 @@ import { useApp } from '../app-context.js';
 import type { Formatters } from '../format.js';
 import type { Translate } from '../i18n/index.js';
 import type { EscalationPolicy, PageStatus, PageSummary, Schedule, Team, TargetType } from '../types.js';
+import { describedBy, Field } from './form.js';
 import { UserSelect } from './user-select.js';
 
 /** What can be paged: a person, a schedule's on-call, a team, or a whole escalation policy. */
@@ -99,4 +100,33 @@ export function NobodyReached({ page }: { page: { notifications: unknown[] } }) 
   const { t } = useApp();
   if (page.notifications.length > 0) return null;
   return <p className="warn-text small" role="status" data-testid="nobody-reached">{t('paging.nobodyReached')}</p>;
+}
+
+const TARGET_KINDS: readonly TargetKind[] = ['user', 'schedule', 'team', 'policy'];
+
+/**
+ * "Who to page" and the person, schedule, team or policy of that kind, as one row of a form (the
+ * "Page someone" form and the war room's panel). Changing the kind clears the target.
+ */
+export function WhoToPage({ idPrefix, kind, targetId, choices, error, onKind, onTarget }: {
+  idPrefix: string; kind: TargetKind; targetId: string; choices: PagingChoices;
+  error: { field(name: string): string | undefined } | null | undefined;
+  onKind: (kind: TargetKind) => void; onTarget: (id: string) => void;
+}) {
+  const { t } = useApp();
+  // The target's id is where the server names an unknown target; its type where it names a wrong kind.
+  const targetError = error?.field('target.id') ?? error?.field('target.type') ?? error?.field('target');
+  return (
+    <div className="row">
+      <Field id={`${idPrefix}-kind`} label={t('paging.whoToPage')}>
+        <select id={`${idPrefix}-kind`} value={kind} onChange={(e) => { onKind(e.target.value as TargetKind); onTarget(''); }}>
+          {TARGET_KINDS.map((k) => <option key={k} value={k}>{t(`paging.targetLong.${k}`)}</option>)}
+        </select>
+      </Field>
+      <Field id={`${idPrefix}-target`} label={t(`paging.target.${kind}`)} error={targetError}>
+        <TargetSelect id={`${idPrefix}-target`} kind={kind} choices={choices} placeholder={t('common.choose')} value={targetId}
+          onChange={(e) => onTarget(e.target.value)} {...describedBy(`${idPrefix}-target`, targetError)} />
+      </Field>
+    </div>
+  );
 }
