@@ -19,22 +19,13 @@ import type { PageLinks } from './page-links.js';
 import { pageMessage } from './page-messages.js';
 import { bulkInsert, keyChunks, keyIn } from '../../storage/bulk.js';
 import { pageIntoIncident, remindOwner } from './page-incidents.js';
+import { escalationDue, type OnCallLookup, prepareLevel, type Prepared, type TeamMembers } from './page-levels.js';
 import { listPages, pageDetail, type PageListFilter } from './pages.read.js';
-import type { Level, PoliciesService, PolicySnapshot, Target } from './policies.service.js';
+import type { PoliciesService, PolicySnapshot, Target } from './policies.service.js';
 
 export { PAGE_FOR_GROUP } from '../alerts/grouper.js';
 export const PAGE_ESCALATE = 'page.escalate';
 export const PAGE_NOTIFY = 'page.notify';
-
-/** Who is on call, from the on-call room. */
-export interface OnCallLookup {
-  onCall(q: { at?: string; scheduleId?: string; teamId?: string }): Promise<{ entries: { user: { id: string } }[] }>;
-}
-
-/** Team members, from the accounts room. */
-export interface TeamMembers {
-  listTeams(): Promise<{ id: string; memberIds: string[] }[]>;
-}
 
 /** The alert group a page is for, from the alerts room. */
 export interface PagedGroups {
@@ -77,14 +68,6 @@ export interface PageInput {
   title: string;
   severity: string;
   target: Target | { type: 'policy'; id: string };
-}
-
-/** A level worked out before the transaction that enters it. */
-export interface Prepared {
-  at: number;
-  timeoutMinutes: number;
-  people: string[];
-  plans: Map<string, { contactMethodId: string | null; kind: string; delayMinutes: number }[]>;
 }
 
 export class PagesService {
@@ -152,7 +135,7 @@ export class PagesService {
     // Acknowledged or resolved during the group wait, or silenced: nobody needs waking.
     if (!g || g.status !== 'triggered' || g.suppressedBy || !g.escalationPolicy) return null;
     const snapshot = await this.deps.policies.snapshot(g.escalationPolicy);
-    const first = snapshot ? await this.prepareLevel(snapshot.levels[0]!, this.clock(), snapshot.onlyUsers) : null;
+    const first = snapshot ? await prepareLevel(this.deps, snapshot.levels[0]!, this.clock(), snapshot.onlyUsers) : null;
     const facts = await this.deps.storage.db.transaction().execute(async (trx) => {
       // One page per group at a time: a retried job finds the page it started, and two jobs for one
       // group (created, resolved and reopened in one batch) take turns (PostgreSQL runs them at once).
@@ -191,7 +174,7 @@ export class PagesService {
     }
     // A drill pages only the people named in it: the snapshot says so, and every level is filtered.
     if (extra.named) snapshot = { ...snapshot, onlyUsers: [...extra.named] };
-    const first = await this.prepareLevel(snapshot.levels[0]!, this.clock(), snapshot.onlyUsers);
+    const first = await prepareLevel(this.deps, snapshot.levels[0]!, this.clock(), snapshot.onlyUsers);
     const id = await this.db.transaction().execute(async (trx) => {
       if (extra.dedupKey && (await trx.selectFrom('pages').select('id').where('dedup_key', '=', extra.dedupKey).executeTakeFirst())) return null;
       const pageId = await this.startIn(trx, actor, { title: input.title, severity: input.severity, snapshot, incidentId: extra.incidentId, drill: extra.drill, dedupKey: extra.dedupKey }, first);
@@ -220,36 +203,6 @@ export class PagesService {
   }
 
   // ---- escalating ----
-
-  /** The people a level's targets mean at this moment (disabled accounts are skipped). */
-  private async resolveTargets(level: Level, at: number): Promise<string[]> {
-    const users = new Set<string>();
-    const teams = level.targets.some((t) => t.type === 'team') ? await this.deps.teams.listTeams() : [];
-    for (const t of level.targets) {
-      if (t.type === 'user') users.add(t.id);
-      else if (t.type === 'schedule') {
-        // A schedule deleted since the policy was copied means nobody; any other error is retried.
-        for (const e of (await this.deps.oncall.onCall({ scheduleId: t.id, at: nowIso(at) }).catch(notFoundAs({ entries: [] }))).entries) users.add(e.user.id);
-      } else {
-        const onCall = (await this.deps.oncall.onCall({ teamId: t.id, at: nowIso(at) })).entries.map((e) => e.user.id);
-        for (const id of onCall.length ? onCall : teams.find((x) => x.id === t.id)?.memberIds ?? []) users.add(id);
-      }
-    }
-    const out: string[] = [];
-    for (const id of users) {
-      const u = await this.deps.people.person(id).catch(notFoundAs(null));
-      if (u && !u.disabled) out.push(id);
-    }
-    return out;
-  }
-
-  /** Who a level wakes at `at`, and how each is reached: read before the transaction that enters it. */
-  async prepareLevel(level: Level, at: number, onlyUsers?: string[]): Promise<Prepared> {
-    const people = (await this.resolveTargets(level, at)).filter((id) => !onlyUsers || onlyUsers.includes(id));
-    const plans = new Map<string, Awaited<ReturnType<ContactsService['plan']>>>();
-    for (const userId of people) plans.set(userId, await this.deps.contacts.plan(userId));
-    return { at, timeoutMinutes: level.timeoutMinutes, people, plans };
-  }
 
   /**
    * Enters a level: notifications for whoever it means now, and the escalation when its timeout is up.
@@ -295,7 +248,7 @@ export class PagesService {
       : seen.cycle < snapshot.repeat ? { level: 0, cycle: seen.cycle + 1 } : null;
     // The group was acknowledged or resolved (by its source, or in the UI) and the page missed it.
     const group = await this.groupState(seen);
-    const prepared = next && group === 'triggered' ? await this.prepareLevel(snapshot.levels[next.level]!, now, snapshot.onlyUsers) : null;
+    const prepared = next && group === 'triggered' ? await prepareLevel(this.deps, snapshot.levels[next.level]!, now, snapshot.onlyUsers) : null;
     const changed = await this.db.transaction().execute(async (trx) => {
       const page = await this.lockPage(trx, payload.pageId);
       // Someone acknowledged, or another node escalated, while this one looked.
@@ -451,17 +404,4 @@ export class PagesService {
   async get(id: string) {
     return pageDetail(this.db, this.deps.people, this.deps.policies, id);
   }
-}
-
-/** When a level times out: after its timeout, or at once when it has nobody to wake (an empty schedule), so the page moves on. */
-function escalationDue(prepared: Prepared): number {
-  return prepared.people.length ? prepared.at + prepared.timeoutMinutes * MINUTE : prepared.at;
-}
-
-/** A catch handler: a 404 (the thing is gone) becomes `value`; anything else (the database) is thrown on, so the job is retried. */
-function notFoundAs<T>(value: T): (err: unknown) => T {
-  return (err) => {
-    if (err instanceof HttpProblem && err.status === 404) return value;
-    throw err;
-  };
 }
