@@ -93,6 +93,60 @@ describe('the SQLite inbox file', () => {
     }
   });
 
+  it('deletes only what a committed grouping transaction passed', async () => {
+    const s = await start();
+    await s.inbox.append([row('a'), row('b'), row('c')]);
+    // A transaction that took all three and rolled back (its commit failed, say)...
+    await expect(s.storage.db.transaction().execute(async (trx) => {
+      await s.inbox.applied(trx, await s.inbox.head(trx, 10, 10));
+      throw new Error('commit failed');
+    })).rejects.toThrow('commit failed');
+    // ...then one that took only the first and committed: b and c still wait, in the file too.
+    expect(await apply(s, 1)).toEqual(['a']);
+    await s.inbox.append([row('d')]);
+    expect(await apply(s, 10)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('counts what waits exactly, without reading every row, through appends, grouping, set-aside and a new writer', async () => {
+    const s = await start();
+    const file = new BetterSqlite3(join(s.dir, 'hikeshi-inbox.sqlite'), { readonly: true });
+    const cursor = async () => Number((await s.storage.db.selectFrom('alert_inbox_cursor').select('seq').executeTakeFirst())?.seq ?? 0);
+    const scanned = async () => {
+      const r = file.prepare('SELECT count(*) AS requests, coalesce(sum(alert_count), 0) AS alerts, min(received_at) AS oldest FROM alert_inbox WHERE seq > ?').get(await cursor()) as { requests: number; alerts: number; oldest: string | null };
+      return { requests: r.requests, alerts: r.alerts, oldest: r.oldest };
+    };
+    const check = async (requests: number, alerts: number) => {
+      const counted = await s.inbox.count();
+      expect(counted).toMatchObject({ requests, alerts });
+      expect({ requests: counted.requests, alerts: counted.alerts, oldest: counted.oldest }).toEqual(await scanned());
+    };
+    try {
+      await check(0, 0);
+      await Promise.all([s.inbox.append([row('a', 3), row('b', 2)]), s.inbox.append([row('c', 50)]), s.inbox.append([row('d')])]);
+      await check(4, 56);
+      await apply(s, 2);
+      await check(2, 51);
+      const [c] = await s.storage.db.transaction().execute((trx) => s.inbox.head(trx, 1, 100));
+      await s.inbox.setAside(c!, 'cannot be grouped');
+      await check(1, 1);
+      // Thousands of requests, grouped in chunks as a storm is.
+      for (let i = 0; i < 30; i++) await s.inbox.append(Array.from({ length: 100 }, (_, j) => row(`s${i}-${j}`, 1 + (j % 3))));
+      // Each hundred holds 34 × 1 + 33 × 2 + 33 × 3 = 199 alerts.
+      await check(3001, 1 + 30 * 199);
+      for (let i = 0; i < 25; i++) await apply(s, 100);
+      // d and 2,499 of them are grouped: the last of the 25th hundred (1 alert) and five hundreds wait.
+      await check(501, 1 + 5 * 199);
+      // A writer that dies may have stored what it never confirmed: the next one counts the file again.
+      await (s.inbox as unknown as { worker: Worker }).worker.terminate();
+      await expect.poll(() => s.inbox.append([row('after', 7)]).then(() => true, () => false), { timeout: 10_000 }).toBe(true);
+      expect(await s.inbox.count()).toEqual({ ...(await scanned()), setAside: 1 });
+      await apply(s, 10_000);
+      await check(0, 0);
+    } finally {
+      file.close();
+    }
+  });
+
   it('never reuses a number grouping has passed, even when the inbox file is lost', async () => {
     const first = await start();
     await first.inbox.append([row('a'), row('b')]);

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import { WaitingLedger } from './inbox-ledger.js';
 import type { Db, Storage } from '../../storage/db.js';
 import { countSetAside, discardSetAside, fits, type AlertInbox, type InboxRow, type SetAsideRow, type WaitingCount, type WaitingRow } from './inbox.js';
 
@@ -38,8 +39,9 @@ let queue = [];
 let trimTo = 0;
 let trimmed = 0;
 let scheduled = false;
+// Each append learns the numbers its requests got (the server keeps a count of what waits, inbox-ledger.ts).
 const write = db.transaction((batches) => {
-  for (const b of batches) for (const r of b.rows) insert.run(r.id, r.integration_id, r.received_at, r.message_id, r.alert_count, r.alerts_json);
+  for (const b of batches) b.seqs = b.rows.map((r) => Number(insert.run(r.id, r.integration_id, r.received_at, r.message_id, r.alert_count, r.alerts_json).lastInsertRowid));
   if (trimTo > trimmed) trim.run(trimTo);
 });
 function flush() {
@@ -50,7 +52,7 @@ function flush() {
   try {
     write(batches);
     trimmed = to;
-    for (const b of batches) parentPort.postMessage({ id: b.id });
+    for (const b of batches) parentPort.postMessage({ id: b.id, seqs: b.seqs });
   } catch (err) {
     if (batches.length === 1) {
       parentPort.postMessage({ id: batches[0].id, error: String((err && err.message) || err) });
@@ -61,7 +63,7 @@ function flush() {
       try {
         write([b]);
         trimmed = to;
-        parentPort.postMessage({ id: b.id });
+        parentPort.postMessage({ id: b.id, seqs: b.seqs });
       } catch (e) {
         parentPort.postMessage({ id: b.id, error: String((e && e.message) || e) });
       }
@@ -92,6 +94,8 @@ parentPort.postMessage({ ready: true });
 interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
+  /** The alerts of each request appended. */
+  alerts: number[];
 }
 
 export class FileInbox implements AlertInbox {
@@ -107,7 +111,11 @@ export class FileInbox implements AlertInbox {
   private readonly waiting = new Map<number, Waiter>();
   private seq = 0;
   private closing = false;
+  /** How far grouping has got (committed), and where the grouping transaction in flight moves the cursor to. */
   private appliedTo = 0;
+  private applying = 0;
+  /** What waits past the cursor, counted without reading the file (inbox-ledger.ts). */
+  private readonly ledger = new WaitingLedger();
   /** Requeues and discards of set-aside requests, one after another. */
   private serial: Promise<unknown> = Promise.resolve();
   /** Grouping's own connection to the file (WAL: reading never waits for the writer). */
@@ -120,11 +128,17 @@ export class FileInbox implements AlertInbox {
     await inbox.startWriter(); // it creates the file
     try {
       inbox.reader = new BetterSqlite3(file, { fileMustExist: true });
+      inbox.recount(await inbox.cursor(storage.db));
     } catch (err) {
       await inbox.close();
       throw err;
     }
     return inbox;
+  }
+
+  /** Counts what the file holds past `cursor` into the ledger (at start, and when a new writer starts). */
+  private recount(cursor: number): void {
+    this.ledger.reset(this.reader!.prepare('SELECT seq, alert_count FROM alert_inbox WHERE seq > ? ORDER BY seq').iterate(cursor) as Iterable<{ seq: number; alert_count: number }>);
   }
 
   private async cursor(db: Db): Promise<number> {
@@ -152,12 +166,16 @@ export class FileInbox implements AlertInbox {
         resolve();
       });
     });
-    worker.on('message', (m: { id: number; error?: string }) => {
+    worker.on('message', (m: { id: number; error?: string; seqs?: number[] }) => {
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
-      if (m.error) w.reject(new Error(`inbox: ${m.error}`));
-      else w.resolve();
+      if (m.error) {
+        w.reject(new Error(`inbox: ${m.error}`));
+        return;
+      }
+      m.seqs?.forEach((seq, i) => this.ledger.add(seq, w.alerts[i] ?? 0));
+      w.resolve();
     });
     worker.on('error', () => {}); // 'exit' follows
     worker.once('exit', () => {
@@ -168,6 +186,9 @@ export class FileInbox implements AlertInbox {
       if (!this.closing) this.restart(0);
     });
     worker.unref();
+    // A writer that died may have stored appends it never confirmed: count the file again (after
+    // the first start, open() does). Nothing is in flight to this writer yet.
+    if (this.reader) this.recount(await this.cursor(this.storage.db));
     this.ready = true;
   }
 
@@ -183,12 +204,13 @@ export class FileInbox implements AlertInbox {
     if (!this.ready) return Promise.reject(new Error('inbox: the writer is restarting'));
     return new Promise((resolve, reject) => {
       const id = ++this.seq;
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, alerts: rows.map((r) => r.alert_count) });
       this.worker.postMessage({ type: 'append', id, rows });
     });
   }
 
   async head(trx: Db, maxRequests: number, maxAlerts: number): Promise<WaitingRow[]> {
+    this.applying = 0;
     const after = await this.cursor(trx);
     const sizes = this.reader!.prepare('SELECT seq, alert_count FROM alert_inbox WHERE seq > ? ORDER BY seq LIMIT ?').all(after, maxRequests) as { seq: number; alert_count: number }[];
     const n = fits(sizes, maxAlerts);
@@ -205,10 +227,14 @@ export class FileInbox implements AlertInbox {
     // Never backwards, whatever a caller passes.
     await db.insertInto('alert_inbox_cursor').values({ name: CURSOR, seq })
       .onConflict((oc) => oc.column('name').doUpdateSet({ seq: sql<number>`max(alert_inbox_cursor.seq, excluded.seq)` })).execute();
-    this.appliedTo = Math.max(this.appliedTo, seq);
+    // Only once committed: a transaction that rolls back must not have the writer delete its rows.
+    this.applying = seq;
   }
 
   committed(): void {
+    this.appliedTo = Math.max(this.appliedTo, this.applying);
+    this.applying = 0;
+    this.ledger.forget(this.appliedTo);
     this.worker.postMessage({ type: 'trim', seq: this.appliedTo });
   }
 
@@ -257,9 +283,10 @@ export class FileInbox implements AlertInbox {
 
   async count(): Promise<WaitingCount> {
     const after = await this.cursor(this.storage.db);
-    const live = this.reader!.prepare('SELECT count(*) AS requests, sum(alert_count) AS alerts, min(received_at) AS oldest FROM alert_inbox WHERE seq > ?')
-      .get(after) as { requests: number; alerts: number | null; oldest: string | null };
-    return { requests: live.requests, alerts: live.alerts ?? 0, oldest: live.oldest, setAside: await countSetAside(this.storage.db) };
+    if (this.ledger.stale) this.recount(after);
+    const { requests, alerts } = this.ledger.count(after);
+    const first = requests ? this.reader!.prepare('SELECT received_at FROM alert_inbox WHERE seq > ? ORDER BY seq LIMIT 1').get(after) as { received_at: string } | undefined : undefined;
+    return { requests, alerts, oldest: first?.received_at ?? null, setAside: await countSetAside(this.storage.db) };
   }
 
   /** Stops the writer after what it was given; requests it confirmed are on disk. */
