@@ -232,7 +232,7 @@ describe.runIf(BROWSER_AVAILABLE)('alerts in the browser', () => {
       late.alerts = late.alerts.slice(0, 5).map((a, i) => ({ ...a, labels: { ...a.labels, alertname: `LateNode${i}` }, fingerprint: `late${String(i).padStart(12, '0')}` }));
       expect((await post(late)).status).toBe(202);
       await page.reload();
-      await hasText(page.getByTestId('inbox-notice'), /5 accepted alerts are waiting to be grouped; the oldest arrived (just now|\d+ s ago)/);
+      await hasText(page.getByTestId('inbox-notice'), /5 accepted alerts are waiting to be grouped; the oldest arrived \d+ s ago/);
       await fullPageShot(page, 'alerts-inbox-waiting.png');
     } finally {
       await server.ctx.ingestor.grouper.start();

@@ -239,9 +239,14 @@ function InboxNotice({ inbox, onChange }: { inbox: AlertsOverview['inbox']; onCh
   const now = useNow(5_000);
   const behind = inbox.oldestReceivedAt !== null && now - Date.parse(inbox.oldestReceivedAt) > INBOX_NOTICE_MS;
   if (!behind && !inbox.setAside) return null;
+  // The notice shows from INBOX_NOTICE_MS on: "just now" (under 10 s) would read as no lag at all.
+  const waitedAgo = (iso: string) => {
+    const s = Math.floor((now - Date.parse(iso)) / 1000);
+    return s < 60 ? t('time.secAgo', { n: s }) : fmt.ago(iso, now);
+  };
   return (
     <div className="inbox-notice" role="status" data-testid="inbox-notice">
-      {behind ? <p>{t('alerts.inbox.waiting', { n: fmt.number(inbox.waitingAlerts), ago: fmt.ago(inbox.oldestReceivedAt!, now) })}</p> : null}
+      {behind ? <p>{t('alerts.inbox.waiting', { n: fmt.number(inbox.waitingAlerts), ago: waitedAgo(inbox.oldestReceivedAt!) })}</p> : null}
       {inbox.setAside ? <SetAsideRequests count={inbox.setAside} onChange={onChange} /> : null}
     </div>
   );
