@@ -111,8 +111,9 @@ export class FileInbox implements AlertInbox {
   private readonly waiting = new Map<number, Waiter>();
   private seq = 0;
   private closing = false;
-  /** How far grouping has got (committed), and where the grouping transaction in flight moves the cursor to. */
+  /** How far grouping has got: the cursor of the last grouping transaction that committed. */
   private appliedTo = 0;
+  /** Where the grouping transaction in flight moves the cursor to; taken into appliedTo once it commits. */
   private applying = 0;
   /** What waits past the cursor, counted without reading the file (inbox-ledger.ts). */
   private readonly ledger = new WaitingLedger();
@@ -138,7 +139,7 @@ export class FileInbox implements AlertInbox {
 
   /** Counts what the file holds past `cursor` into the ledger (at start, and when a new writer starts). */
   private recount(cursor: number): void {
-    this.ledger.reset(this.reader!.prepare('SELECT seq, alert_count FROM alert_inbox WHERE seq > ? ORDER BY seq').iterate(cursor) as Iterable<{ seq: number; alert_count: number }>);
+    this.ledger.reset(this.reader!.prepare('SELECT seq, alert_count FROM alert_inbox WHERE seq > ? ORDER BY seq').iterate(cursor) as Iterable<{ seq: number; alert_count: number }>, cursor);
   }
 
   private async cursor(db: Db): Promise<number> {
@@ -150,6 +151,9 @@ export class FileInbox implements AlertInbox {
   private async startWriter(): Promise<void> {
     const cursor = await this.cursor(this.storage.db);
     if (this.closing) return;
+    // A writer that died may have stored appends it never confirmed: count the file again (the
+    // first start has no reader yet; open() counts). Nothing is in flight: appends fail until ready.
+    if (this.reader) this.recount(cursor);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { file: this.file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), cursor },
@@ -186,9 +190,6 @@ export class FileInbox implements AlertInbox {
       if (!this.closing) this.restart(0);
     });
     worker.unref();
-    // A writer that died may have stored appends it never confirmed: count the file again (after
-    // the first start, open() does). Nothing is in flight to this writer yet.
-    if (this.reader) this.recount(await this.cursor(this.storage.db));
     this.ready = true;
   }
 

@@ -3,7 +3,7 @@
  * request past grouping's cursor, in order. Counting the file instead (count and sum over the rows
  * past the cursor) reads every waiting row on the event loop: 120 ms with 500,000 one-alert requests
  * waiting, which a storm of single-alert senders reaches, and the grouper counts once a second.
- * Here a count is a binary search, exact for whatever cursor the caller read.
+ * Here a count is a binary search, exact for the current cursor (see forget for an older one).
  */
 export class WaitingLedger {
   /** Request numbers (ascending) and, for each, the alerts of every request up to it since the ledger began. */
@@ -13,13 +13,16 @@ export class WaitingLedger {
   private start = 0;
   /** The alerts of every request before the first entry (dropped from the front). */
   private base = 0;
+  /** The cursor last forgotten up to: a number at or behind it counts nothing. */
+  private forgotten = 0;
 
-  /** Starts over from the requests the file holds past the cursor (`rows` in order). */
-  reset(rows: Iterable<{ seq: number; alert_count: number }>): void {
+  /** Starts over from the requests the file holds past `cursor` (`rows`, in order). */
+  reset(rows: Iterable<{ seq: number; alert_count: number }>, cursor = 0): void {
     this.seqs = [];
     this.upTo = [];
     this.start = 0;
     this.base = 0;
+    this.forgotten = cursor;
     this.stale = false;
     for (const r of rows) this.add(r.seq, r.alert_count);
   }
@@ -27,11 +30,16 @@ export class WaitingLedger {
   /** Set when a number came out of order (the file was replaced under the server): count the file again. */
   stale = false;
 
-  /** Request `seq` was stored with `alerts` alerts (numbers only grow). */
+  /**
+   * Request `seq` was stored with `alerts` alerts (numbers only grow). One counted already (a recount
+   * read it before its writer confirmed it) is skipped; one missing from the order marks the ledger stale.
+   */
   add(seq: number, alerts: number): void {
     const last = this.seqs.length - 1;
     if (last >= 0 && seq <= this.seqs[last]!) {
-      this.stale = true;
+      if (seq <= this.forgotten) return;
+      const i = this.firstAfter(seq - 1);
+      if (i >= this.seqs.length || this.seqs[i] !== seq) this.stale = true;
       return;
     }
     this.seqs.push(seq);
@@ -49,6 +57,7 @@ export class WaitingLedger {
 
   /** Grouping passed `cursor`: what is behind it is dropped (a caller's older cursor then counts a little short, never long). */
   forget(cursor: number): void {
+    this.forgotten = Math.max(this.forgotten, cursor);
     this.start = this.firstAfter(cursor);
     // Drop the front once it is most of the arrays, so memory follows what waits.
     if (this.start > 1024 && this.start * 2 > this.seqs.length) {

@@ -18,7 +18,7 @@ export type SetAsideRow = InboxRow & { error: string };
 export interface WaitingCount {
   requests: number;
   alerts: number;
-  /** When the oldest waiting request was accepted. */
+  /** When the request next in line was accepted (how far behind grouping is; a retried set-aside request keeps its own time). */
   oldest: string | null;
   /** Requests grouping gave up on: kept, no longer retried. */
   setAside: number;
