@@ -74,17 +74,17 @@ export function incidentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/incidents/:id/tasks', {
       ...responder,
       schema: { tags, summary: 'Assign a task: who, for what purpose, what', params: IncidentParams, body: TaskCreateSchema, response: { 201: TaskSchema } },
-    }, async (req, reply) => reply.code(201).send(await svc.createTask(actorOf(req), req.params.id, req.body)));
+    }, async (req, reply) => reply.code(201).send(await svc.tasks.createTask(actorOf(req), req.params.id, req.body)));
 
     app.patch('/incidents/:id/tasks/:taskId', {
       ...responder,
       schema: { tags, summary: 'Change a task’s status, owner, purpose, action or due time', params: TaskParams, body: TaskUpdateSchema, response: { 200: TaskSchema } },
-    }, async (req) => svc.updateTask(actorOf(req), req.params.id, req.params.taskId, req.body));
+    }, async (req) => svc.tasks.updateTask(actorOf(req), req.params.id, req.params.taskId, req.body));
 
     app.post('/incidents/:id/decisions', {
       ...responder,
       schema: { tags, summary: 'Record a decision with its rationale and the risk accepted', params: IncidentParams, body: DecisionCreateSchema, response: { 201: DecisionSchema } },
-    }, async (req, reply) => reply.code(201).send(await svc.recordDecision(actorOf(req), req.params.id, req.body)));
+    }, async (req, reply) => reply.code(201).send(await svc.tasks.recordDecision(actorOf(req), req.params.id, req.body)));
 
     app.post('/incidents/:id/updates', {
       ...responder,

@@ -1,30 +1,25 @@
 import type { z } from 'zod';
-import type { DomainEvent, EventBus } from '../../server/event-bus.js';
+import type { EventBus } from '../../server/event-bus.js';
 import { HttpProblem, problems } from '../../server/problem.js';
 import type { Actor } from '../../shared/actor.js';
 import { newId, nowIso } from '../../shared/ids.js';
 import { type Audience, type Locale, type Phase, phaseChangeAllowed, PHASE_PREFIX } from '../../shared/phases.js';
 import type { Db, Storage } from '../../storage/db.js';
-import type { IncidentsTable, IncidentTasksTable } from '../../storage/schema.js';
+import type { IncidentsTable } from '../../storage/schema.js';
 import { JobQueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { incidentUpdateJob } from '../statuspages/subscribers.jobs.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { computeClocks } from './clocks.js';
+import { IncidentFrame, type Work } from './incidents.frame.js';
 import { IncidentReader, type UserDirectory } from './incidents.read.js';
 import * as repo from './incidents.repo.js';
+import { IncidentTasks } from './incidents.tasks.js';
 import type {
-  DecisionCreateSchema, IncidentDeclareSchema, IncidentDetail, IncidentListQuery, IncidentSummary, IncidentUpdateSchema,
-  StatusUpdateCreateSchema, Task, TaskCreateSchema, TaskUpdateSchema, TimelineEvent,
+  IncidentDeclareSchema, IncidentDetail, IncidentListQuery, IncidentSummary, IncidentUpdateSchema, StatusUpdateCreateSchema, TimelineEvent,
 } from './incidents.schema.js';
 
 type Declare = z.output<typeof IncidentDeclareSchema>;
-
-/** What a mutation hands back: its result, plus the live events to publish once it committed. */
-interface Work<T> {
-  result: T;
-  events: Omit<DomainEvent, 'at' | 'incidentId'>[];
-}
 
 const OPEN_TASK = new Set(['open', 'in_progress']);
 
@@ -44,7 +39,10 @@ export type PhaseChangeListener = (trx: Db, change: PhaseChange) => Promise<void
 /** The war room: declaring and running incidents. Every change lands in the timeline and the audit log. */
 export class IncidentsService {
   private readonly read: IncidentReader;
+  private readonly frame: IncidentFrame;
   private readonly phaseListeners: PhaseChangeListener[] = [];
+  /** Tasks and decisions (incidents.tasks.ts). */
+  readonly tasks: IncidentTasks;
 
   constructor(
     private readonly storage: Storage,
@@ -53,6 +51,8 @@ export class IncidentsService {
     private readonly users: UserDirectory,
   ) {
     this.read = new IncidentReader(users);
+    this.frame = new IncidentFrame(storage, bus, settings, users, this.read);
+    this.tasks = new IncidentTasks(this.frame);
   }
 
   private get db(): Db {
@@ -78,58 +78,6 @@ export class IncidentsService {
     return this.read.timeline(this.db, row.id, opts.starredOnly, opts.locale, opts.timeZone);
   }
 
-  // ---- the mutation frame ----
-
-  /**
-   * Runs `fn` in one transaction on a locked incident, then publishes its live events. Either every
-   * write (the change, its timeline event, its audit event) commits, or none does.
-   */
-  private async mutate<T>(idOrRef: string, fn: (trx: Db, row: IncidentsTable, now: string) => Promise<Work<T>>): Promise<T> {
-    let incidentId = '';
-    const work = await this.db.transaction().execute(async (trx) => {
-      const row = await this.lockIncident(trx, idOrRef);
-      incidentId = row.id;
-      const now = nowIso();
-      const out = await fn(trx, row, now);
-      // A repeat (acknowledged again, joined again, a clock reminder no longer due) changes nothing: updatedAt stays.
-      if (out.events.length) await repo.updateIncident(trx, row.id, { updated_at: now });
-      return out;
-    });
-    const at = nowIso();
-    for (const e of work.events) this.bus.publish({ ...e, incidentId, at });
-    return work.result;
-  }
-
-  private async lockIncident(trx: Db, idOrRef: string): Promise<IncidentsTable> {
-    // PostgreSQL: serialise writers on one incident across nodes. SQLite transactions are already serial.
-    const found = await repo.findIncident(trx, idOrRef, { forUpdate: this.storage.dialect === 'postgres' });
-    if (!found) throw problems.notFound('Incident', idOrRef);
-    return found;
-  }
-
-  private async event(trx: Db, incidentId: string, actor: Actor, kind: string, data: Record<string, unknown> | null, body = ''): Promise<string> {
-    const id = newId();
-    await repo.insertTimelineEvent(trx, { id, incident_id: incidentId, at: nowIso(), kind, actor_id: actor.userId, body, data_json: data ? JSON.stringify(data) : null, starred: 0 });
-    return id;
-  }
-
-  private async nameOf(trx: Db, userId: string | null): Promise<string> {
-    if (!userId) return '';
-    return (await this.users.userNames([userId], trx)).get(userId) ?? userId;
-  }
-
-  private async requireUser(userId: string, field: string): Promise<string> {
-    const name = (await this.users.userNames([userId])).get(userId);
-    if (!name) throw new HttpProblem(422, 'Invalid request', `${field}: no user with id ${userId}`, [{ field, message: 'unknown user' }], `${field}: ID ${userId} のユーザーは存在しません`);
-    return name;
-  }
-
-  private async detailIn(trx: Db, id: string): Promise<IncidentDetail> {
-    const row = await repo.findIncident(trx, id);
-    if (!row) throw problems.notFound('Incident', id);
-    return this.read.detail(trx, row, await this.settings.incidentSettings(trx));
-  }
-
   /**
    * Records what linked alert groups did (fired, resolved, linked) on the timeline, inside the
    * caller's transaction: the alerts room calls it so alert state and timeline commit together.
@@ -146,10 +94,10 @@ export class IncidentsService {
    * `statuspage.components` (null: nothing changed, nothing recorded).
    */
   async changeStatusPageLinks<T>(actor: Actor, idOrRef: string, fn: (trx: Db, row: IncidentsTable, now: string) => Promise<{ result: T; changed: Record<string, unknown> | null }>): Promise<T> {
-    return this.mutate(idOrRef, async (trx, row, now) => {
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
       const out = await fn(trx, row, now);
       if (!out.changed) return { result: out.result, events: [] };
-      const eventId = await this.event(trx, row.id, actor, 'statuspage.components', out.changed);
+      const eventId = await this.frame.event(trx, row.id, actor, 'statuspage.components', out.changed);
       return { result: out.result, events: [{ type: 'incident.timeline', data: { eventId } }] };
     });
   }
@@ -174,7 +122,7 @@ export class IncidentsService {
     const commanderId = input.commanderId ?? actor.userId;
     // Only the server itself (an alert routed to "declare") may declare with nobody in command yet.
     if (!commanderId && actor.type !== 'system') throw problems.invalid('body.commanderId', 'name a commander');
-    const commanderName = commanderId ? await this.requireUser(commanderId, 'body.commanderId') : null;
+    const commanderName = commanderId ? await this.frame.requireUser(commanderId, 'body.commanderId') : null;
     for (let attempt = 0; ; attempt++) {
       try {
         const detail = await this.db.transaction().execute(async (trx) => {
@@ -198,9 +146,9 @@ export class IncidentsService {
             await repo.joinResponder(trx, row.id, commanderId, now);
           }
           if (actor.userId && actor.userId !== commanderId) await repo.joinResponder(trx, row.id, actor.userId, now);
-          await this.event(trx, row.id, actor, 'incident.declared', { title: row.title, severity: row.severity, drill: input.drill, commander: commanderName }, input.summary);
+          await this.frame.event(trx, row.id, actor, 'incident.declared', { title: row.title, severity: row.severity, drill: input.drill, commander: commanderName }, input.summary);
           if (alsoInTransaction) await alsoInTransaction(trx, row.id);
-          const detail = await this.detailIn(trx, row.id);
+          const detail = await this.frame.detailIn(trx, row.id);
           await recordAudit(trx, actor, { action: 'incident.declare', targetType: 'incident', targetId: row.id, after: { ...input, number: row.number } });
           return detail;
         });
@@ -215,7 +163,7 @@ export class IncidentsService {
   }
 
   async update(actor: Actor, idOrRef: string, patch: z.output<typeof IncidentUpdateSchema>): Promise<IncidentDetail> {
-    return this.mutate(idOrRef, async (trx, row) => {
+    return this.frame.mutate(idOrRef, async (trx, row) => {
       const changes: Record<string, [unknown, unknown]> = {};
       const set: Partial<IncidentsTable> = {};
       if (patch.title !== undefined && patch.title !== row.title) { set.title = patch.title; changes.title = [row.title, patch.title]; }
@@ -228,24 +176,24 @@ export class IncidentsService {
       const events: Work<unknown>['events'] = [];
       if (patch.severity !== undefined && patch.severity !== row.severity) {
         set.severity = patch.severity;
-        await this.event(trx, row.id, actor, 'severity.changed', { from: row.severity, to: patch.severity });
+        await this.frame.event(trx, row.id, actor, 'severity.changed', { from: row.severity, to: patch.severity });
         events.push({ type: 'incident.severity_changed', data: { from: row.severity, to: patch.severity } });
       }
       if (Object.keys(set).length) await repo.updateIncident(trx, row.id, set);
-      if (Object.keys(changes).length) await this.event(trx, row.id, actor, 'incident.edited', { changes });
+      if (Object.keys(changes).length) await this.frame.event(trx, row.id, actor, 'incident.edited', { changes });
       if (Object.keys(set).length || Object.keys(changes).length) {
         await recordAudit(trx, actor, { action: 'incident.update', targetType: 'incident', targetId: row.id, before: { title: row.title, summary: row.summary, severity: row.severity }, after: { ...patch } });
         events.push({ type: 'incident.updated' });
       }
-      return { result: await this.detailIn(trx, row.id), events };
+      return { result: await this.frame.detailIn(trx, row.id), events };
     });
   }
 
   async changePhase(actor: Actor, idOrRef: string, phase: Phase, note?: string): Promise<IncidentDetail> {
-    return this.mutate(idOrRef, async (trx, row, now) => {
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
       await this.movePhase(trx, actor, row, phase, now, note ?? '');
       await recordAudit(trx, actor, { action: 'incident.phase', targetType: 'incident', targetId: row.id, before: { phase: row.phase }, after: { phase, note } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.phase_changed', data: { from: row.phase, to: phase } }] };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.phase_changed', data: { from: row.phase, to: phase } }] };
     });
   }
 
@@ -272,17 +220,17 @@ export class IncidentsService {
     await repo.updateIncident(trx, row.id, set);
     Object.assign(row, set);
     for (const listener of this.phaseListeners) await listener(trx, { incidentId: row.id, from, to, now, previousResolvedAt });
-    await this.event(trx, row.id, actor, 'phase.changed', { from, to }, note);
+    await this.frame.event(trx, row.id, actor, 'phase.changed', { from, to }, note);
   }
 
   async acknowledge(actor: Actor, idOrRef: string): Promise<IncidentDetail> {
-    return this.mutate(idOrRef, async (trx, row, now) => {
-      if (row.acknowledged_at) return { result: await this.detailIn(trx, row.id), events: [] };
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
+      if (row.acknowledged_at) return { result: await this.frame.detailIn(trx, row.id), events: [] };
       await repo.updateIncident(trx, row.id, { acknowledged_at: now });
       if (actor.userId) await repo.joinResponder(trx, row.id, actor.userId, now);
-      await this.event(trx, row.id, actor, 'incident.acknowledged', null);
+      await this.frame.event(trx, row.id, actor, 'incident.acknowledged', null);
       await recordAudit(trx, actor, { action: 'incident.acknowledge', targetType: 'incident', targetId: row.id, after: { acknowledgedAt: now } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.acknowledged' }] };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.acknowledged' }] };
     });
   }
 
@@ -291,115 +239,56 @@ export class IncidentsService {
   async assignRole(actor: Actor, idOrRef: string, role: string, userId: string): Promise<IncidentDetail> {
     const settings = await this.settings.incidentSettings();
     if (!settings.roles.includes(role)) throw problems.invalid('params.role', `unknown role; configured roles: ${settings.roles.join(', ')}`);
-    const userName = await this.requireUser(userId, 'body.userId');
-    return this.mutate(idOrRef, async (trx, row, now) => {
+    const userName = await this.frame.requireUser(userId, 'body.userId');
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
       const held = (await repo.rolesOf(trx, row.id)).find((r) => r.role === role);
-      if (held?.user_id === userId) return { result: await this.detailIn(trx, row.id), events: [] };
+      if (held?.user_id === userId) return { result: await this.frame.detailIn(trx, row.id), events: [] };
       await repo.setRole(trx, row.id, role, userId, now);
       if (role === 'commander') await repo.updateIncident(trx, row.id, { commander_id: userId });
       await repo.joinResponder(trx, row.id, userId, now);
-      const previous = held ? await this.nameOf(trx, held.user_id) : null;
-      await this.event(trx, row.id, actor, 'role.assigned', { role, user: userName, userId, previous, previousId: held?.user_id ?? null });
+      const previous = held ? await this.frame.nameOf(trx, held.user_id) : null;
+      await this.frame.event(trx, row.id, actor, 'role.assigned', { role, user: userName, userId, previous, previousId: held?.user_id ?? null });
       await recordAudit(trx, actor, { action: 'incident.role_assign', targetType: 'incident', targetId: row.id, before: { role, userId: held?.user_id ?? null }, after: { role, userId } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.role_assigned', data: { role, userId } }] };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.role_assigned', data: { role, userId } }] };
     });
   }
 
   async unassignRole(actor: Actor, idOrRef: string, role: string): Promise<IncidentDetail> {
     if (role === 'commander') throw problems.conflict('An incident always has a commander: hand the role over instead', 'インシデントには常に指揮官が必要です。外すのではなく引き継いでください');
-    return this.mutate(idOrRef, async (trx, row) => {
+    return this.frame.mutate(idOrRef, async (trx, row) => {
       const held = (await repo.rolesOf(trx, row.id)).find((r) => r.role === role);
       if (!held) throw problems.notFound('Role holder for', role);
       await repo.deleteRole(trx, row.id, role);
-      await this.event(trx, row.id, actor, 'role.unassigned', { role, previous: await this.nameOf(trx, held.user_id), previousId: held.user_id });
+      await this.frame.event(trx, row.id, actor, 'role.unassigned', { role, previous: await this.frame.nameOf(trx, held.user_id), previousId: held.user_id });
       await recordAudit(trx, actor, { action: 'incident.role_unassign', targetType: 'incident', targetId: row.id, before: { role, userId: held.user_id } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.role_unassigned', data: { role } }] };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.role_unassigned', data: { role } }] };
     });
   }
 
   async join(actor: Actor, idOrRef: string, userId?: string): Promise<IncidentDetail> {
     const who = userId ?? actor.userId;
     if (!who) throw problems.invalid('body.userId', 'say who joins');
-    const userName = await this.requireUser(who, 'body.userId');
-    return this.mutate(idOrRef, async (trx, row, now) => {
-      if (!(await repo.joinResponder(trx, row.id, who, now))) return { result: await this.detailIn(trx, row.id), events: [] };
-      await this.event(trx, row.id, actor, 'responder.joined', { user: userName, userId: who });
+    const userName = await this.frame.requireUser(who, 'body.userId');
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
+      if (!(await repo.joinResponder(trx, row.id, who, now))) return { result: await this.frame.detailIn(trx, row.id), events: [] };
+      await this.frame.event(trx, row.id, actor, 'responder.joined', { user: userName, userId: who });
       await recordAudit(trx, actor, { action: 'incident.responder_join', targetType: 'incident', targetId: row.id, after: { userId: who } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.responder_joined', data: { userId: who } }] };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.responder_joined', data: { userId: who } }] };
     });
   }
 
   /** A responder leaves, or is released. Someone holding a role or an open task must hand it over first. */
   async leave(actor: Actor, idOrRef: string, userId: string): Promise<IncidentDetail> {
-    return this.mutate(idOrRef, async (trx, row, now) => {
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
       const roles = (await repo.rolesOf(trx, row.id)).filter((r) => r.user_id === userId).map((r) => r.role);
       if (roles.length) throw problems.conflict(`They hold ${roles.join(', ')}: hand ${roles.length > 1 ? 'those roles' : 'that role'} over first`, `${roles.join('、')} を担当しています。先に引き継いでください`);
       const open = (await repo.tasksOf(trx, row.id)).filter((t) => t.owner_id === userId && OPEN_TASK.has(t.status));
       if (open.length) throw problems.conflict(`They own ${open.length} open task(s): reassign or close them first`, `未完了のタスクが ${open.length} 件あります。先に担当を替えるか閉じてください`);
       if (!(await repo.leaveResponder(trx, row.id, userId, now))) throw problems.notFound('Responder', userId);
       const released = actor.userId !== userId;
-      await this.event(trx, row.id, actor, 'responder.left', { user: await this.nameOf(trx, userId), userId, releasedBy: released ? actor.name : null });
+      await this.frame.event(trx, row.id, actor, 'responder.left', { user: await this.frame.nameOf(trx, userId), userId, releasedBy: released ? actor.name : null });
       await recordAudit(trx, actor, { action: released ? 'incident.responder_release' : 'incident.responder_leave', targetType: 'incident', targetId: row.id, before: { userId } });
-      return { result: await this.detailIn(trx, row.id), events: [{ type: 'incident.responder_left', data: { userId } }] };
-    });
-  }
-
-  // ---- tasks, decisions ----
-
-  async createTask(actor: Actor, idOrRef: string, input: z.output<typeof TaskCreateSchema>): Promise<Task> {
-    const owner = await this.requireUser(input.ownerId, 'body.ownerId');
-    return this.mutate(idOrRef, async (trx, row, now) => {
-      const task: IncidentTasksTable = {
-        id: newId(), incident_id: row.id, owner_id: input.ownerId, purpose: input.purpose, action: input.action, status: 'open',
-        due_at: input.dueAt ? new Date(input.dueAt).toISOString() : null, created_by: actor.userId, created_at: now, updated_at: now, done_at: null,
-      };
-      await repo.insertTask(trx, task);
-      await repo.joinResponder(trx, row.id, input.ownerId, now);
-      await this.event(trx, row.id, actor, 'task.created', { taskId: task.id, owner, ownerId: input.ownerId, purpose: task.purpose, action: task.action, dueAt: task.due_at });
-      await recordAudit(trx, actor, { action: 'incident.task_create', targetType: 'incident_task', targetId: task.id, after: task });
-      return { result: this.read.task(task, new Map([[input.ownerId, owner]])), events: [{ type: 'incident.task_created', data: { taskId: task.id } }] };
-    });
-  }
-
-  async updateTask(actor: Actor, idOrRef: string, taskId: string, patch: z.output<typeof TaskUpdateSchema>): Promise<Task> {
-    if (patch.ownerId) await this.requireUser(patch.ownerId, 'body.ownerId');
-    return this.mutate(idOrRef, async (trx, row, now) => {
-      const before = await repo.findTask(trx, row.id, taskId);
-      if (!before) throw problems.notFound('Task', taskId);
-      const set: Partial<IncidentTasksTable> = { updated_at: now };
-      if (patch.ownerId !== undefined) set.owner_id = patch.ownerId;
-      if (patch.purpose !== undefined) set.purpose = patch.purpose;
-      if (patch.action !== undefined) set.action = patch.action;
-      if (patch.dueAt !== undefined) set.due_at = patch.dueAt ? new Date(patch.dueAt).toISOString() : null;
-      if (patch.status !== undefined) {
-        set.status = patch.status;
-        set.done_at = patch.status === 'done' ? (before.done_at ?? now) : null;
-      }
-      await repo.updateTask(trx, taskId, set);
-      const after = { ...before, ...set };
-      if (patch.ownerId) await repo.joinResponder(trx, row.id, patch.ownerId, now);
-      const names = await this.users.userNames([after.owner_id], trx);
-      await this.event(trx, row.id, actor, 'task.updated', { taskId, owner: names.get(after.owner_id), ownerId: after.owner_id, action: after.action, status: after.status, changed: Object.keys(patch) });
-      await recordAudit(trx, actor, { action: 'incident.task_update', targetType: 'incident_task', targetId: taskId, before, after });
-      return { result: this.read.task(after, names), events: [{ type: 'incident.task_updated', data: { taskId } }] };
-    });
-  }
-
-  async recordDecision(actor: Actor, idOrRef: string, input: z.output<typeof DecisionCreateSchema>): Promise<IncidentDetail['decisions'][number]> {
-    const decidedBy = input.decidedById ?? actor.userId;
-    if (!decidedBy) throw problems.invalid('body.decidedById', 'say who decided');
-    const decider = await this.requireUser(decidedBy, 'body.decidedById');
-    return this.mutate(idOrRef, async (trx, row, now) => {
-      const d = { id: newId(), incident_id: row.id, decision: input.decision, rationale: input.rationale, risk: input.risk, decided_by: decidedBy, recorded_by: actor.userId, decided_at: now };
-      await repo.insertDecision(trx, d);
-      const eventId = await this.event(trx, row.id, actor, 'decision.recorded', { decisionId: d.id, decision: d.decision, rationale: d.rationale, risk: d.risk, decidedBy: decider, decidedById: decidedBy });
-      // Decisions are what a postmortem most needs: they start starred.
-      await repo.setStarred(trx, eventId, true);
-      await recordAudit(trx, actor, { action: 'incident.decision_record', targetType: 'incident_decision', targetId: d.id, after: d });
-      return {
-        result: { id: d.id, decision: d.decision, rationale: d.rationale, risk: d.risk, decidedBy: { id: decidedBy, name: decider }, decidedAt: now },
-        events: [{ type: 'incident.decision_recorded', data: { decisionId: d.id } }],
-      };
+      return { result: await this.frame.detailIn(trx, row.id), events: [{ type: 'incident.responder_left', data: { userId } }] };
     });
   }
 
@@ -407,7 +296,7 @@ export class IncidentsService {
 
   /** Posts an update to one audience. A phase other than the current one moves the incident with it. */
   async postUpdate(actor: Actor, idOrRef: string, input: z.output<typeof StatusUpdateCreateSchema>): Promise<IncidentDetail['updates'][number]> {
-    return this.mutate(idOrRef, async (trx, row, now) => {
+    return this.frame.mutate(idOrRef, async (trx, row, now) => {
       const phase = input.phase ?? (row.phase as Phase);
       const events: Work<unknown>['events'] = [];
       if (phase !== row.phase) {
@@ -434,7 +323,7 @@ export class IncidentsService {
       const settings = await this.settings.incidentSettings(trx);
       const names = await this.users.userNames([row.commander_id, actor.userId].filter((x): x is string => !!x), trx);
       const read = this.read.update(u, row, names, settings);
-      await this.event(trx, row.id, actor, 'update.posted', { updateId: u.id, audience: u.audience, phase, renderedEn: read.rendered.en, renderedJa: read.rendered.ja });
+      await this.frame.event(trx, row.id, actor, 'update.posted', { updateId: u.id, audience: u.audience, phase, renderedEn: read.rendered.en, renderedJa: read.rendered.ja });
       await recordAudit(trx, actor, { action: 'incident.update_post', targetType: 'status_update', targetId: u.id, after: u });
       events.push({ type: 'incident.update_posted', data: { updateId: u.id, audience: u.audience, drill: row.drill === 1 } });
       return { result: read, events };
@@ -444,8 +333,8 @@ export class IncidentsService {
   // ---- timeline ----
 
   async addNote(actor: Actor, idOrRef: string, body: string): Promise<TimelineEvent> {
-    return this.mutate(idOrRef, async (trx, row) => {
-      const id = await this.event(trx, row.id, actor, 'note', null, body);
+    return this.frame.mutate(idOrRef, async (trx, row) => {
+      const id = await this.frame.event(trx, row.id, actor, 'note', null, body);
       await recordAudit(trx, actor, { action: 'incident.note_add', targetType: 'timeline_event', targetId: id, after: { body } });
       const e = await repo.findTimelineEvent(trx, row.id, id);
       const names = new Map(actor.userId ? [[actor.userId, actor.name]] : []);
@@ -454,7 +343,7 @@ export class IncidentsService {
   }
 
   async star(actor: Actor, idOrRef: string, eventId: string, starred: boolean): Promise<TimelineEvent> {
-    return this.mutate(idOrRef, async (trx, row) => {
+    return this.frame.mutate(idOrRef, async (trx, row) => {
       const e = await repo.findTimelineEvent(trx, row.id, eventId);
       if (!e) throw problems.notFound('Timeline event', eventId);
       await repo.setStarred(trx, eventId, starred);
@@ -471,7 +360,7 @@ export class IncidentsService {
    * True when the clock was still due (the caller reminds whoever owns the update).
    */
   async recordClockOverdue(incidentId: string, clock: string, dueAt: string, actor: Actor): Promise<boolean> {
-    return this.mutate(incidentId, async (trx, row) => {
+    return this.frame.mutate(incidentId, async (trx, row) => {
       const clocks = computeClocks(row, await this.settings.incidentSettings(trx), Date.parse(dueAt));
       const stillDue = clock === 'firstPublicUpdate'
         ? (clocks.firstPublicUpdate.metAt ? null : clocks.firstPublicUpdate.dueAt)
@@ -479,7 +368,7 @@ export class IncidentsService {
       if (row.phase === 'resolved' || stillDue !== dueAt) return { result: false, events: [] };
       // Run again (its reminder failed and the job is retried): recorded once, still due.
       if (await repo.hasClockOverdue(trx, row.id, clock, dueAt)) return { result: true, events: [] };
-      await this.event(trx, row.id, actor, 'clock.overdue', { clock, dueAt, prefix: PHASE_PREFIX.en[row.phase as Phase] });
+      await this.frame.event(trx, row.id, actor, 'clock.overdue', { clock, dueAt, prefix: PHASE_PREFIX.en[row.phase as Phase] });
       return { result: true, events: [{ type: 'incident.clock_overdue', data: { clock, dueAt } }] };
     });
   }
