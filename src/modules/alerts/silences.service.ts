@@ -14,13 +14,13 @@ type SilenceCreate = z.output<typeof SilenceCreateSchema>;
 type MaintenanceCreate = z.output<typeof MaintenanceCreateSchema>;
 
 interface ActiveSilence { id: string; matchers: Matcher[]; startsAt: string; endsAt: string }
+interface ActiveWindow { id: string; integrationIds: string[]; services: string[]; startsAt: string; endsAt: string }
+/** What is in force: silences and windows, read until `until` (ms). */
 interface Suppressions {
   silences: ActiveSilence[];
   windows: ActiveWindow[];
   until: number;
 }
-
-interface ActiveWindow { id: string; integrationIds: string[]; services: string[]; startsAt: string; endsAt: string }
 
 const CACHE_MS = 10_000;
 
